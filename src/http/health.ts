@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import type { Bus } from '../bus/bus.js';
+import type { Database } from '../store/database.js';
+
+const TIMEOUT_MS = 2000;
+
+async function check(name: string, probe: () => Promise<void>): Promise<[string, string]> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), TIMEOUT_MS);
+      }),
+    ]);
+    return [name, 'ok'];
+  } catch (err) {
+    return [name, (err as Error).message || 'unavailable'];
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `/healthz`: the process answers. `/readyz`: its database and bus answer too. */
+export function healthRoutes(deps: { database: Database; bus: Bus }) {
+  return async (app: FastifyInstance) => {
+    app.get(
+      '/healthz',
+      { schema: { summary: 'The process is alive', tags: ['operations'] } },
+      async () => ({ status: 'ok' }),
+    );
+    app.get(
+      '/readyz',
+      { schema: { summary: 'The database and bus answer', tags: ['operations'] } },
+      async (_request, reply) => {
+        const checks = Object.fromEntries(
+          await Promise.all([
+            check('database', () => deps.database.ping()),
+            check('bus', () => deps.bus.ping()),
+          ]),
+        );
+        const ready = Object.values(checks).every((v) => v === 'ok');
+        if (!ready) {
+          return reply.status(503).send({
+            error: { code: 'service_unavailable', message: 'not ready', details: { checks } },
+          });
+        }
+        return { status: 'ready', checks };
+      },
+    );
+  };
+}

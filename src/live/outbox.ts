@@ -1,0 +1,104 @@
+import type { Bus } from '../bus/bus.js';
+import type { Logger } from '../logger.js';
+import type { Database, Executor } from '../store/database.js';
+import {
+  appendEvents,
+  encodeMessage,
+  type LoggedEvent,
+  markPublished,
+  type OutgoingEvent,
+  unpublishedEvents,
+} from './event-log.js';
+
+/** How long a committed event may stay unpublished before the relay takes it over. */
+const RELAY_AFTER_MS = 2000;
+const RELAY_EVERY_MS = 1000;
+
+/**
+ * The transactional outbox: a change and the events that report it commit
+ * together, then the events are published at once. The relay republishes what
+ * a crash or a bus outage left unpublished; subscribers drop duplicates by id.
+ */
+export class Outbox {
+  private timer: NodeJS.Timeout | undefined;
+  private relaying: Promise<number> | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Runs `work` in a transaction; the events it returns are written in that
+   * transaction and published after commit.
+   */
+  async commit<T>(
+    work: (tx: Executor) => Promise<{ value: T; events: readonly OutgoingEvent[] }>,
+  ): Promise<{ value: T; events: LoggedEvent[] }> {
+    const { value, logged } = await this.database.db.transaction(async (tx) => {
+      const out = await work(tx);
+      return { value: out.value, logged: await appendEvents(tx, out.events) };
+    });
+    if (logged.length > 0) await this.publish(logged);
+    return { value, events: logged };
+  }
+
+  /** Publishes logged events in order; a failure leaves them to the relay. */
+  async publish(logged: readonly LoggedEvent[]): Promise<boolean> {
+    try {
+      for (const e of logged) await this.bus.publish(e.channel, encodeMessage(e));
+    } catch (err) {
+      this.logger.warn(
+        { err: (err as Error).message, count: logged.length },
+        'publish failed; the relay will retry',
+      );
+      return false;
+    }
+    try {
+      await markPublished(this.database.db, logged);
+    } catch (err) {
+      // Published but not marked: the relay will publish again and subscribers drop the duplicate.
+      this.logger.warn({ err: (err as Error).message }, 'could not mark events published');
+    }
+    return true;
+  }
+
+  /** Republishes every event left unpublished; returns how many went out. */
+  relay(olderThanMs = RELAY_AFTER_MS): Promise<number> {
+    this.relaying ??= (async () => {
+      let total = 0;
+      try {
+        for (;;) {
+          const batch = await unpublishedEvents(
+            this.database.db,
+            new Date(Date.now() - olderThanMs),
+          );
+          if (batch.length === 0) break;
+          if (!(await this.publish(batch))) break;
+          total += batch.length;
+        }
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'relay pass failed');
+      } finally {
+        this.relaying = undefined;
+      }
+      if (total > 0) this.logger.info({ count: total }, 'relayed unpublished events');
+      return total;
+    })();
+    return this.relaying;
+  }
+
+  /** Relays at start, every second, and as soon as the bus reconnects. */
+  start(): void {
+    void this.relay(0);
+    this.bus.onReconnect(() => void this.relay(0));
+    this.timer = setInterval(() => void this.relay(), RELAY_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.relaying;
+  }
+}
