@@ -20,7 +20,13 @@ describe('loadConfig', () => {
   it('runs embedded with nothing set, and keeps one generated session secret', () => {
     const dir = dataDir();
     const c = loadConfig({ DATA_DIR: dir });
-    expect(c).toMatchObject({ databaseUrl: null, redisUrl: null, port: 5000, host: '127.0.0.1', runner: 'inline' });
+    expect(c).toMatchObject({
+      databaseUrl: null,
+      redisUrl: null,
+      port: 5000,
+      host: '127.0.0.1',
+      runner: 'inline',
+    });
     expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
     expect(readFileSync(join(dir, 'session-secret'), 'utf8').trim()).toBe(c.sessionSecret);
     expect(loadConfig({ DATA_DIR: dir }).sessionSecret).toBe(c.sessionSecret);
@@ -43,13 +49,23 @@ describe('loadConfig', () => {
     const base = { DATA_DIR: dataDir() };
     expect(settingOf(() => loadConfig({ ...base, PORT: 'abc' }))).toBe('PORT');
     expect(settingOf(() => loadConfig({ ...base, PORT: '70000' }))).toBe('PORT');
-    expect(settingOf(() => loadConfig({ ...base, DATABASE_URL: 'mysql://x' }))).toBe('DATABASE_URL');
+    expect(settingOf(() => loadConfig({ ...base, DATABASE_URL: 'mysql://x' }))).toBe(
+      'DATABASE_URL',
+    );
     expect(settingOf(() => loadConfig({ ...base, REDIS_URL: 'not a url' }))).toBe('REDIS_URL');
-    expect(settingOf(() => loadConfig({ ...base, TOURNAMENT_RUNNER: 'k8s' }))).toBe('TOURNAMENT_RUNNER');
-    expect(settingOf(() => loadConfig({ ...base, TOURNAMENT_RUNNER: 'process' }))).toBe('TOURNAMENT_RUNNER');
-    expect(settingOf(() => loadConfig({ ...base, TOURNAMENT_PORTS: '7000-6000' }))).toBe('TOURNAMENT_PORTS');
+    expect(settingOf(() => loadConfig({ ...base, TOURNAMENT_RUNNER: 'k8s' }))).toBe(
+      'TOURNAMENT_RUNNER',
+    );
+    expect(settingOf(() => loadConfig({ ...base, TOURNAMENT_RUNNER: 'process' }))).toBe(
+      'TOURNAMENT_RUNNER',
+    );
+    expect(settingOf(() => loadConfig({ ...base, TOURNAMENT_PORTS: '7000-6000' }))).toBe(
+      'TOURNAMENT_PORTS',
+    );
     expect(settingOf(() => loadConfig({ ...base, LOG_LEVEL: 'loud' }))).toBe('LOG_LEVEL');
-    expect(settingOf(() => loadConfig({ ...base, SESSION_SECRET: 'short' }))).toBe('SESSION_SECRET');
+    expect(settingOf(() => loadConfig({ ...base, SESSION_SECRET: 'short' }))).toBe(
+      'SESSION_SECRET',
+    );
     expect(settingOf(() => loadConfig({ ...base, CHANNEL_PREFIX: 'a b' }))).toBe('CHANNEL_PREFIX');
   });
 });
@@ -57,7 +73,8 @@ describe('loadConfig', () => {
 describe('parsePortRange', () => {
   it('skips the ports browsers refuse', () => {
     const ports = parsePortRange('6560-6700');
-    for (const bad of [6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697]) expect(ports).not.toContain(bad);
+    for (const bad of [6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697])
+      expect(ports).not.toContain(bad);
     expect(ports).toContain(6565);
     expect(ports).toContain(6670);
     expect(parsePortRange('6007')).toEqual([6007]);

@@ -20,7 +20,9 @@ function tourney(args: string[], env: Record<string, string>) {
   child.stderr.on('data', (d) => {
     out += d;
   });
-  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code) => resolve(code ?? -1)),
+  );
   return { child, exited, output: () => out };
 }
 
@@ -48,7 +50,10 @@ describe('tourney orchestrator', () => {
   it('exits non-zero naming the database when DATABASE_URL is unreachable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tourney-cli-'));
     dirs.push(dir);
-    const run = tourney(['orchestrator'], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x', DATA_DIR: dir });
+    const run = tourney(['orchestrator'], {
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/x',
+      DATA_DIR: dir,
+    });
     expect(await run.exited).not.toBe(0);
     expect(run.output()).toMatch(/DATABASE_URL: cannot reach PostgreSQL/);
   });
