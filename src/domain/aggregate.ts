@@ -1,0 +1,78 @@
+/**
+ * The tournament aggregate: everything the engine needs to decide a command,
+ * as plain JSON-serialisable data (the store saves it, a replay rebuilds it).
+ */
+import type { Failure } from './errors.js';
+import type { DomainEvent } from './events.js';
+import type {
+  Format,
+  FormatOptions,
+  Match,
+  MatchId,
+  Seeding,
+  Team,
+  TeamId,
+  TournamentState,
+  UserId,
+} from './types.js';
+
+/** What exists once the tournament has started. */
+export interface PlayState {
+  /** Team ids by seed: index 0 is seed 1. Fixed at start. */
+  seeds: TeamId[];
+  /** Every match created so far, ordered by round. */
+  matches: Match[];
+  /**
+   * Rounds the format plans. Elimination: the bracket's depth (double
+   * elimination adds one when the grand final is reset). Round robin and
+   * Swiss: fixed at start.
+   */
+  total_rounds: number;
+  /** State of the seeded generator (rng.ts) after the seeding shuffle. */
+  rng: number;
+}
+
+export interface TournamentAggregate {
+  id: string;
+  name: string;
+  format: Format;
+  state: TournamentState;
+  organizer_id: UserId;
+  min_teams: number;
+  max_teams: number;
+  seeding: Seeding;
+  /** Resolved: every field present (options.ts). */
+  options: FormatOptions;
+  /** Seed of the random seeding; stored so that a replay seeds the same way. */
+  seed: number;
+  /** In registration order. */
+  teams: Team[];
+  play: PlayState | null;
+  winner: TeamId | null;
+  /** 0 before the start. */
+  current_round: number;
+  description?: string | null;
+  starts_at?: string | null;
+}
+
+/** What every command receives from its caller: the time, never read from a clock. */
+export interface CommandContext {
+  /** ISO 8601 UTC. */
+  now: string;
+}
+
+export interface CommandSuccess {
+  ok: true;
+  tournament: TournamentAggregate;
+  events: DomainEvent[];
+  /** Matches created or changed by the command, in their new version. */
+  changed_matches: Match[];
+  /** Matches the command removed (only an unplayed grand final reset, on correction). */
+  removed_matches: MatchId[];
+}
+
+export type CommandResult = CommandSuccess | Failure;
+
+export function unchanged(tournament: TournamentAggregate): CommandSuccess {
+  return { ok: true, tournament, events: [], changed_matches: [], removed_matches: [] };
+}

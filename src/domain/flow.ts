@@ -1,0 +1,226 @@
+/**
+ * How matches move: a match whose two slots are known becomes pending (in its
+ * round) or is decided without play (bye, walkover); a decided match sends its
+ * winner and loser on; a complete round starts the next; the last one
+ * completes the tournament (SPEC §4). Shared by every format.
+ *
+ * Walkover rules, documented for users:
+ * - bye: a slot no team will ever fill (a missing seed, the loser of a bye, the
+ *   side of an abandoned match). The other team goes through; status `bye`.
+ * - walkover: a team in the match has withdrawn. The other team wins; status
+ *   `completed` with `walkover: true`. A withdrawn team is never sent on, so it
+ *   does not drop into a losers bracket.
+ * - nobody left on either side: the match is decided with no winner and the
+ *   emptiness travels on (SPEC §4 abandon_match).
+ */
+import { internalTarget } from './state-machine.js';
+import type { Match, MatchId, TeamId } from './types.js';
+import type { Work } from './work.js';
+
+export function isDecided(m: Match): boolean {
+  return m.status === 'completed' || m.status === 'abandoned' || m.status === 'bye';
+}
+
+/** A result someone entered (not a bye or walkover). */
+export function isPlayed(m: Match): boolean {
+  return m.status === 'completed' && m.walkover !== true;
+}
+
+export function slotTeam(m: Match, slot: 1 | 2): TeamId | null {
+  return slot === 1 ? m.team1_id : m.team2_id;
+}
+
+export function withSlot(m: Match, slot: 1 | 2, team: TeamId | null): Match {
+  return slot === 1 ? { ...m, team1_id: team } : { ...m, team2_id: team };
+}
+
+/** The loser of a decided match between two teams; null otherwise. */
+export function loserOf(m: Match): TeamId | null {
+  if (m.status !== 'completed' || m.winner === null) return null;
+  return m.winner === m.team1_id ? m.team2_id : m.team1_id;
+}
+
+function slotFinal(w: Work, m: Match, slot: 1 | 2): boolean {
+  const from = slot === 1 ? m.team1_from : m.team2_from;
+  if (!from) return true;
+  const feeder = w.get(from.match_id);
+  return feeder !== undefined && isDecided(feeder);
+}
+
+/** The team a decided match sends on; withdrawn teams go nowhere. */
+export function outcomeTeam(w: Work, m: Match, take: 'winner' | 'loser'): TeamId | null {
+  const team = take === 'winner' ? m.winner : loserOf(m);
+  return w.isPresent(team) ? team : null;
+}
+
+/**
+ * What an undecided match becomes now, without side effects: itself when a
+ * slot is still to be filled, else pending/waiting or an automatic decision.
+ */
+export function derive(w: Work, m: Match): Match {
+  if (isDecided(m) || !slotFinal(w, m, 1) || !slotFinal(w, m, 2)) return m;
+  const one = w.isPresent(m.team1_id);
+  const two = w.isPresent(m.team2_id);
+  if (one && two) {
+    const status = m.round <= w.current_round ? 'pending' : 'waiting';
+    return status === m.status ? m : { ...m, status };
+  }
+  const auto = { scores: null, walkover: true } as const;
+  if (one || two) {
+    const winner = one ? m.team1_id : m.team2_id;
+    const other = one ? m.team2_id : m.team1_id;
+    // A team on the other side means it withdrew: a walkover, not a bye.
+    return { ...m, ...auto, winner, status: other === null ? 'bye' : 'completed' };
+  }
+  const anyTeam = m.team1_id !== null || m.team2_id !== null;
+  return { ...m, ...auto, winner: null, status: anyTeam ? 'abandoned' : 'bye' };
+}
+
+/** Applies `derive` and, when that decides the match, everything that follows. */
+export function settle(w: Work, m: Match): void {
+  const next = derive(w, m);
+  if (next === m) return;
+  w.put(next);
+  if (isDecided(next)) afterDecision(w, next);
+}
+
+/** Records a decision made by a user (result or abandon) and moves on. */
+export function decide(w: Work, m: Match, patch: Partial<Match>): Match {
+  const next: Match = { ...m, ...patch };
+  w.put(next);
+  afterDecision(w, next);
+  return next;
+}
+
+export function emitMatchResult(w: Work, m: Match): void {
+  w.emit({
+    type: 'match_result',
+    tournament_id: w.tournamentId,
+    match_id: m.id,
+    winner: m.winner,
+    round: m.round,
+    timestamp: w.now,
+    loser: loserOf(m),
+    scores: m.scores,
+    draw: m.winner === null,
+    walkover: m.walkover === true,
+  });
+}
+
+function afterDecision(w: Work, m: Match): void {
+  if (m.status === 'completed') emitMatchResult(w, m);
+  const targets: MatchId[] = [];
+  for (const [ref, take] of [
+    [m.winner_to, 'winner'],
+    [m.loser_to, 'loser'],
+  ] as const) {
+    if (!ref) continue;
+    w.put(withSlot(w.must(ref.match_id), ref.slot, outcomeTeam(w, m, take)));
+    targets.push(ref.match_id);
+  }
+  // Both teams are placed before either target settles: with two teams, the
+  // WB final sends its winner and its loser to the same grand final.
+  for (const id of targets) settle(w, w.must(id));
+  w.engine.afterDecision(w, m);
+}
+
+/** Tells both captains their match is ready (seed `match_ready`, user scope). */
+export function announceReady(w: Work, m: Match): void {
+  const pairs: [TeamId | null, TeamId | null][] = [
+    [m.team1_id, m.team2_id],
+    [m.team2_id, m.team1_id],
+  ];
+  for (const [own, other] of pairs) {
+    const team = own === null ? undefined : w.team(own);
+    if (!team || other === null) continue;
+    w.emitToUser(team.captain_id, {
+      type: 'match_ready',
+      tournament_id: w.tournamentId,
+      match_id: m.id,
+      opponent: w.teamName(other) ?? other,
+      team_id: team.id,
+      timestamp: w.now,
+      opponent_id: other,
+      round: m.round,
+    });
+  }
+}
+
+/** Makes `round` current: its ready matches become pending and are announced. */
+export function startRound(w: Work, round: number): void {
+  w.current_round = round;
+  for (const m of w.roundMatches(round)) settle(w, w.must(m.id));
+  const matches = w.roundMatches(round);
+  const pending = matches.filter((m) => m.status === 'pending');
+  // A round made only of byes and walkovers passes silently (advance goes on).
+  if (pending.length === 0) return;
+  w.emit({
+    type: 'round_advanced',
+    tournament_id: w.tournamentId,
+    new_round: round,
+    matches_count: matches.length,
+    timestamp: w.now,
+    pending_count: pending.length,
+  });
+  for (const m of pending) announceReady(w, m);
+}
+
+function roundComplete(w: Work, round: number): boolean {
+  return w.everyInRound(round, isDecided);
+}
+
+/** Advances through complete rounds; completes the tournament after the last. */
+export function advance(w: Work): void {
+  while (w.state === 'ACTIVE' && roundComplete(w, w.current_round)) {
+    const next = w.current_round + 1;
+    if (!w.hasRound(next)) {
+      for (const m of w.engine.createRound(w, next)) w.add(m);
+    }
+    if (!w.hasRound(next)) {
+      complete(w);
+      return;
+    }
+    startRound(w, next);
+  }
+}
+
+/**
+ * The format's champion, unless that team has withdrawn (a team that leaves
+ * gives up its placing): then the best-placed team still in.
+ */
+function championOf(w: Work): TeamId | null {
+  const champion = w.engine.champion(w);
+  if (champion === null || w.isPresent(champion)) return champion;
+  return w.engine.standings(w).find((s) => w.isPresent(s.team_id))?.team_id ?? null;
+}
+
+function complete(w: Work): void {
+  const to = internalTarget(w.state, 'complete');
+  if (to === null) return;
+  const from = w.state;
+  w.state = to;
+  w.winner = championOf(w);
+  w.emit({
+    type: 'state_changed',
+    tournament_id: w.tournamentId,
+    from_state: from,
+    to_state: to,
+    timestamp: w.now,
+  });
+  w.emitGlobal({
+    type: 'tournament_completed',
+    tournament_id: w.tournamentId,
+    tournament_name: w.base.name,
+    winner: w.winner,
+    winner_name: w.teamName(w.winner),
+    timestamp: w.now,
+  });
+}
+
+/** Ids of the undecided matches a team sits in. */
+export function openMatchesOf(w: Work, team: TeamId): MatchId[] {
+  return w
+    .allMatches()
+    .filter((m) => !isDecided(m) && (m.team1_id === team || m.team2_id === team))
+    .map((m) => m.id);
+}
