@@ -1,15 +1,22 @@
 #!/usr/bin/env node
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  if (i >= 0) return args[i + 1];
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
 
 const USAGE = `usage: tourney <command>
 
 commands:
   orchestrator                       start the gateway (PORT, default 5000)
+  tournament --id t_7 --port 6007    serve one tournament
   migrate                            apply database migrations and exit
 `;
 
 async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
+  const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
@@ -23,6 +30,17 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate': {
       const { runMigrate } = await import('./store/migrate-command.js');
       return runMigrate(config);
+    }
+    case 'tournament': {
+      const id = flag(args, 'id');
+      const port = flag(args, 'port');
+      if (!id || !/^t_\d{1,9}$/.test(id))
+        throw new ConfigError('--id', 'a tournament id like t_7 is required');
+      if (!port || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+        throw new ConfigError('--port', 'a port number is required');
+      }
+      const { runTournamentServer } = await import('./tournament-server/main.js');
+      return runTournamentServer(config, id, Number(port));
     }
     default:
       process.stderr.write(`tourney: unknown command "${command}"\n${USAGE}`);
