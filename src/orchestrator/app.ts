@@ -3,16 +3,62 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Bus } from '../bus/bus.js';
 import type { Config } from '../config.js';
+import { authPlugin } from '../http/auth.js';
 import { installErrorHandling } from '../http/error-handler.js';
 import { healthRoutes } from '../http/health.js';
+import { metricsPlugin } from '../http/metrics.js';
+import { type ServerInfo, tournamentJson } from '../http/present.js';
+import { AJV_OPTIONS } from '../http/schemas.js';
+import { tournamentRoutes } from '../http/tournament-routes.js';
+import { defaultWebRoot, webRoutes } from '../http/web.js';
+import { LiveHub } from '../live/hub.js';
+import { Outbox } from '../live/outbox.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
+import type { StoredTournament } from '../store/tournaments.js';
+import { TournamentService } from '../tournament-server/service.js';
+import { TournamentWriter } from '../tournament-server/writer.js';
+import { ServerRegistry } from './registry.js';
+import { authRoutes } from './routes/auth.js';
+import { chatRoutes } from './routes/chat.js';
+import { liveRoutes } from './routes/live.js';
+import { orchestratorGauges } from './routes/metrics.js';
+import { notificationRoutes } from './routes/notifications.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
+import { registryRoutes } from './routes/tournaments.js';
+import { viewRoutes } from './routes/views.js';
+import { forwarder, proxyPlugin, stopServersOfEndedTournaments } from './routing.js';
+import { DockerRunner } from './runners/docker-runner.js';
+import { InlineRunner } from './runners/inline-runner.js';
+import { ProcessRunner } from './runners/process-runner.js';
+import type { Runner } from './runners/runner.js';
+import { StartingNotifier } from './starting-notifier.js';
 
 export interface OrchestratorDeps {
   config: Config;
   database: Database;
   bus: Bus;
   logger: Logger;
+  /** How tournament servers run; by default the one TOURNAMENT_RUNNER names. */
+  runner?: Runner;
+  /** Requests per minute and address on login and registration. */
+  authRateLimit?: number;
+}
+
+function createRunner(deps: OrchestratorDeps): Runner {
+  switch (deps.config.runner) {
+    case 'process':
+      return new ProcessRunner(deps.config, deps.logger);
+    case 'docker':
+      return new DockerRunner(deps.config);
+    default:
+      return new InlineRunner(deps);
+  }
+}
+
+function serverOf(registry: ServerRegistry, id: string): ServerInfo | null {
+  const info = registry.info(id);
+  return info ? { url: info.url, status: info.status } : null;
 }
 
 /** The orchestrator's HTTP app, not yet listening (STYLE.md "app factory"). */
@@ -20,13 +66,14 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
+    forceCloseConnections: true,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given)
         ? given
         : crypto.randomUUID();
     },
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: AJV_OPTIONS },
   });
   installErrorHandling(app);
   await app.register(swagger, {
@@ -41,6 +88,76 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const { database, bus, logger } = deps;
+  const hub = new LiveHub(bus);
+  const outbox = new Outbox(database, bus, logger);
+  const writer = new TournamentWriter(database, outbox);
+  const service = new TournamentService(database, outbox, writer);
+  outbox.start();
+  const runner = deps.runner ?? createRunner(deps);
+  const registry = new ServerRegistry({
+    database,
+    runner,
+    ports: deps.config.tournamentPorts,
+    host: deps.config.host,
+    logger,
+  });
+  const unwatch = await stopServersOfEndedTournaments(bus, registry, logger);
+  app.addHook('onReady', () => registry.start());
+  app.addHook('onClose', async () => {
+    await unwatch();
+    await registry.close();
+    await outbox.stop();
+  });
+  await app.register(proxyPlugin);
+
+  const present = async (stored: StoredTournament & { team_count?: number }) =>
+    tournamentJson(
+      { ...stored.agg },
+      {
+        team_count: stored.team_count ?? stored.agg.teams.length,
+        created_at: stored.created_at,
+        updated_at: stored.updated_at,
+        server: serverOf(registry, stored.agg.id),
+      },
+    );
+
+  await app.register(metricsPlugin, {
+    gauges: orchestratorGauges({ hub, db: database.db, log: app.log }),
+  });
+  await app.register(authPlugin, { db: database.db, secret: deps.config.sessionSecret });
   await app.register(healthRoutes(deps));
+  await app.register(authRoutes({ database, authLimit: deps.authRateLimit ?? 20 }));
+  await app.register(
+    registryRoutes({
+      database,
+      service,
+      present,
+      onPublished: (id) => registry.ensure(id),
+      onArchived: (id) => registry.stop(id),
+    }),
+  );
+  await app.register(
+    tournamentRoutes({
+      service,
+      database,
+      hub,
+      base: '/api/v1/tournaments/:id',
+      idOf: (request) => (request.params as { id: string }).id,
+      present,
+      tags: ['tournament play'],
+      forward: forwarder(registry),
+    }),
+  );
+  await app.register(liveRoutes({ database, hub }));
+  await app.register(subscriptionRoutes({ database }));
+  await app.register(notificationRoutes({ database }));
+  await app.register(chatRoutes({ database, outbox, hub }));
+  await app.register(viewRoutes({ database, hub }));
+  await app.register(webRoutes({ root: defaultWebRoot }));
+  const notifier = new StartingNotifier({ database, outbox, logger });
+  app.addHook('onReady', () => notifier.start());
+  app.addHook('onClose', () => notifier.stop());
   return app;
 }

@@ -1,0 +1,60 @@
+import type { Bus } from '../../bus/bus.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { Database } from '../../store/database.js';
+import { buildTournamentServerApp } from '../../tournament-server/app.js';
+import { Lease } from '../../tournament-server/lease.js';
+import type { Runner, ServerHandle } from './runner.js';
+
+/**
+ * Each tournament server is its own HTTP server on its own port inside the
+ * orchestrator's process (the embedded default: PGlite serves one process).
+ */
+export class InlineRunner implements Runner {
+  readonly kind = 'inline' as const;
+
+  constructor(
+    private readonly deps: { config: Config; database: Database; bus: Bus; logger: Logger },
+  ) {}
+
+  async start(opts: { tournamentId: string; port: number; host: string }): Promise<ServerHandle> {
+    const logger = this.deps.logger.child({ tournament: opts.tournamentId });
+    let resolveExit: () => void = () => {};
+    const exited = new Promise<void>((r) => {
+      resolveExit = r;
+    });
+    let stop: () => Promise<void> = async () => {};
+    const lease = new Lease(this.deps.database, opts.tournamentId, () => void stop());
+    await lease.acquire();
+    const app = await buildTournamentServerApp({
+      tournamentId: opts.tournamentId,
+      database: this.deps.database,
+      bus: this.deps.bus,
+      logger,
+      sessionSecret: this.deps.config.sessionSecret,
+      fence: lease.fence,
+    });
+    let stopping: Promise<void> | undefined;
+    stop = () => {
+      stopping ??= (async () => {
+        await app.close().catch(() => {});
+        await lease.release();
+        resolveExit();
+      })();
+      return stopping;
+    };
+    try {
+      await app.listen({ port: opts.port, host: opts.host });
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+    return {
+      url: `http://${opts.host}:${opts.port}`,
+      pid: null,
+      exited,
+      stop,
+      kill: () => void stop(),
+    };
+  }
+}
