@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts', 'test/build-dist.ts', 'test/e2e/build-web.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,0 +1,51 @@
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '../..');
+const out = join(root, 'dist/web');
+
+/** The newest modification time under `dir` (tests and dependencies left out). */
+function newest(dir: string): number {
+  let max = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.endsWith('.test.ts')) continue;
+    const path = join(dir, entry.name);
+    max = Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return max;
+}
+
+/**
+ * Builds the web app for the browser tests, only when dist/web is missing or
+ * older than its sources (web/ and the domain code it imports). It builds
+ * aside and swaps the folder in, so a server reading dist/web never sees
+ * half a build.
+ */
+export default async function setup() {
+  const index = join(out, 'index.html');
+  const sources = Math.max(newest(join(root, 'web')), newest(join(root, 'src/domain')));
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  const { build } = await import('vite');
+  const tmp = `${out}.tmp-${process.pid}`;
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(root, 'web/vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir: tmp, emptyOutDir: true },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  rmSync(out, { recursive: true, force: true });
+  try {
+    renameSync(tmp, out);
+  } catch (err) {
+    // Another test run swapped its own fresh build in first: keep that one.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(index)) throw err;
+  }
+}
