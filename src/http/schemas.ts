@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 
 /** Schemas shared by routes; bounded sizes everywhere (SPEC §7). */
 export const TournamentId = Type.String({ pattern: '^t_\\d{1,9}$', maxLength: 12 });

@@ -1,5 +1,6 @@
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { channels } from '../bus/bus.js';
 import { matchesOfRound, standings } from '../domain/index.js';
 import type { LiveHub } from '../live/hub.js';

@@ -73,6 +73,21 @@ describe.each(combos)('SSE over %s + %s', (store, bus) => {
     await c.close();
   });
 
+  it('delivers an event the bus lost even when nothing follows it', async () => {
+    const ch = 'tournament:t_lost:events';
+    const c = await SseClient.open(`${h.url}/events/${ch}`);
+    await h.emit(ch, 1);
+    await c.until((x) => x.messages.length === 1);
+    const { appendEvents } = await import('./event-log.js');
+    await appendEvents(h.t.database.db, [
+      { channel: ch, type: 'tick', data: { type: 'tick', n: 2 } },
+    ]);
+    // The hub's poll of the log (every heartbeat here) finds it; the next heartbeat sends it.
+    await c.until((x) => x.messages.length === 2, 3000);
+    expect(c.data().map((d) => d.n)).toEqual([1, 2]);
+    await c.close();
+  });
+
   it('releases its subscription when the client goes away', async () => {
     const ch = 'tournament:t_release:events';
     // Earlier tests' clients are gone once the server has seen their sockets close.

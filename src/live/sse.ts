@@ -128,8 +128,18 @@ export async function serveEventStream(
   const heartbeat = setInterval(() => {
     if (closed) return;
     res.write(': heartbeat\n\n');
-    // A message the bus lost with nothing after it is found here rather than at the next event.
-    chain = chain.then(() => catchUp()).catch(() => close());
+    // An event the bus lost with nothing after it: the hub's poll of the log knows of it.
+    if (opts.hub.latest(opts.channel) > lastSent) {
+      chain = chain
+        .then(() => catchUp())
+        .catch((err) => {
+          request.log.warn(
+            { err: (err as Error).message, channel: opts.channel },
+            'SSE catch-up failed',
+          );
+          close();
+        });
+    }
   }, heartbeatMs);
   heartbeat.unref();
   res.on('close', close);

@@ -90,7 +90,8 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const { database, bus, logger } = deps;
-  const hub = new LiveHub(bus);
+  const hub = new LiveHub(bus, { db: database.db });
+  app.addHook('onClose', async () => hub.close());
   const outbox = new Outbox(database, bus, logger);
   const writer = new TournamentWriter(database, outbox);
   const service = new TournamentService(database, outbox, writer);

@@ -23,6 +23,9 @@ interface Entry {
   handle: ServerHandle | null;
   misses: number;
   restarts: number;
+  /** Restarts in a row, each within a minute of the one before: what the backoff grows with. */
+  streak: number;
+  lastRestartAt: number;
   /** Set while the server starts, so routing can wait for it. */
   ready: Promise<void>;
   stopping: boolean;
@@ -133,6 +136,8 @@ export class ServerRegistry {
       handle: null,
       misses: 0,
       restarts: 0,
+      streak: 0,
+      lastRestartAt: 0,
       ready: Promise.resolve(),
       stopping: false,
     };
@@ -172,7 +177,7 @@ export class ServerRegistry {
         handle.kill();
         throw new Error(`tournament server ${entry.tournamentId} did not become healthy`);
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 20));
     }
     entry.status = 'running';
     entry.misses = 0;
@@ -201,9 +206,13 @@ export class ServerRegistry {
     entry.handle?.kill();
     entry.handle = null;
     entry.restarts++;
+    const now = Date.now();
+    entry.streak = now - entry.lastRestartAt < 60_000 ? entry.streak + 1 : 1;
+    entry.lastRestartAt = now;
     entry.ready = (async () => {
-      // Backoff grows with repeated failures: 0 ms, 200 ms, 400 ms ... up to 5 s.
-      const delay = Math.min(5000, entry.restarts > 1 ? 200 * 2 ** (entry.restarts - 2) : 0);
+      // Backoff grows with failures in quick succession: 0 ms, 200 ms, 400 ms ... up to 5 s;
+      // a server that ran for a minute since its last restart starts again at once.
+      const delay = Math.min(5000, entry.streak > 1 ? 200 * 2 ** (entry.streak - 2) : 0);
       await new Promise((r) => setTimeout(r, delay));
       // The holder is dead: its lease can go now instead of lapsing in 10 s.
       await revokeLease(this.deps.database.db, entry.tournamentId);
@@ -300,6 +309,8 @@ export class ServerRegistry {
           handle: null,
           misses: 0,
           restarts: 0,
+          streak: 0,
+          lastRestartAt: 0,
           ready: Promise.resolve(),
           stopping: false,
         });

@@ -1,11 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from './schema.js';
 
@@ -69,9 +67,16 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
 
 /** Opens the embedded database; `source` is a data directory, `memory://`, or a PGlite. */
 export async function openPglite(source: string | PGlite): Promise<Database> {
+  // Loaded only when used: a server on PostgreSQL never pays for the embedded database.
+  const [{ PGlite: Lite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] =
+    await Promise.all([
+      import('@electric-sql/pglite'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ]);
   let client: PGlite;
   try {
-    client = typeof source === 'string' ? await PGlite.create(source) : source;
+    client = typeof source === 'string' ? await Lite.create(source) : source;
     await client.waitReady;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

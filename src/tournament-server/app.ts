@@ -50,7 +50,8 @@ export async function buildTournamentServerApp(
   });
   installErrorHandling(app);
   const { database, bus, logger, tournamentId } = deps;
-  const hub = new LiveHub(bus);
+  const hub = new LiveHub(bus, { db: database.db });
+  app.addHook('onClose', async () => hub.close());
   const outbox = new Outbox(database, bus, logger);
   const writer = new TournamentWriter(database, outbox, deps.fence);
   const service = new TournamentService(database, outbox, writer);

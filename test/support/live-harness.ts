@@ -34,7 +34,7 @@ export async function startLiveHarness(
   const t = await createTestDatabase(store);
   const bus = opts.bus ?? (await createTestBus(busKind));
   const logger = createLogger('silent');
-  const hub = new LiveHub(bus);
+  const hub = new LiveHub(bus, { db: t.database.db, pollMs: opts.heartbeatMs });
   const outbox = new Outbox(t.database, bus, logger);
   const app = Fastify({ forceCloseConnections: true });
   installErrorHandling(app);
@@ -63,6 +63,7 @@ export async function startLiveHarness(
     },
     close: async () => {
       await app.close();
+      hub.close();
       await outbox.stop();
       if (!opts.bus) await bus.close();
       await t.drop();

@@ -1,7 +1,8 @@
 import rateLimit from '@fastify/rate-limit';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { hash, verify } from '@node-rs/argon2';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { fail } from '../../http/api-error.js';
 import { clearSessionCookie, requireUser, setSessionCookie, tokenOf } from '../../http/auth.js';
 import type { Database } from '../../store/database.js';

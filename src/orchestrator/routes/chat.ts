@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { channels } from '../../bus/bus.js';
 import { allowedActions } from '../../domain/state-machine.js';
 import { fail } from '../../http/api-error.js';

@@ -1,5 +1,6 @@
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { fail } from '../../http/api-error.js';
 import { requireUser } from '../../http/auth.js';
 import { TournamentId } from '../../http/schemas.js';

@@ -1,5 +1,6 @@
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import type { LiveHub } from '../../live/hub.js';
 import type { Database } from '../../store/database.js';
 import { leaderboard, platformCounts } from '../../store/views.js';
