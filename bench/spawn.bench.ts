@@ -1,7 +1,7 @@
 /**
  * Tournament servers benchmark (docs/PERFORMANCE.md, "Tournament servers";
  * issue "One server per tournament"). With real PostgreSQL + Redis and the
- * process runner (the compiled CLI, dist/cli.js, rebuilt when older than src/):
+ * process runner (the bundled CLI, dist/bundle/cli.mjs, rebuilt when older than src/):
  *
  * - publish-to-ready: the duration of POST /api/v1/tournaments/:id/publish,
  *   which returns once the new server answers /healthz; then /healthz is

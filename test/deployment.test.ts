@@ -26,7 +26,7 @@ describe('deployment files', () => {
     expect(orch).toMatch(/CMD \["orchestrator"\]/);
     expect(orch).toContain('EXPOSE 5000');
     const tour = read('Dockerfile.tournament');
-    expect(tour).toMatch(/ENTRYPOINT \["node", "dist\/cli.js"\]/);
+    expect(tour).toMatch(/ENTRYPOINT \["node", "dist\/bundle\/cli.mjs"\]/);
     expect(tour).toContain('COPY --from=build /app/drizzle ./drizzle');
   });
 

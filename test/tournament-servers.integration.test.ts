@@ -71,8 +71,10 @@ describe('one server per tournament (process runner)', () => {
     };
     bus = await RedisBus.connect(config.redisUrl as string, { prefix });
     const logger = createLogger('silent');
-    // The compiled CLI (test/build-dist.ts): a restart must fit in 5 s even on a busy machine.
-    const runner = new ProcessRunner(config, logger, [join(import.meta.dirname, '../dist/cli.js')]);
+    // The bundled CLI (test/build-dist.ts), as in production: a restart must fit in 5 s even on a busy machine.
+    const runner = new ProcessRunner(config, logger, [
+      join(import.meta.dirname, '../dist/bundle/cli.mjs'),
+    ]);
     app = await buildOrchestratorApp({ config, database: t.database, bus, logger, runner });
     await app.listen({ port: await freePort(), host: '127.0.0.1' });
     const addr = app.server.address();

@@ -79,12 +79,12 @@ function newestMtime(dir: string, skip: (path: string) => boolean): number {
 }
 
 /**
- * The compiled CLI (`dist/cli.js`), rebuilt with `tsc -p tsconfig.build.json`
- * when it is missing or older than a source file. Type errors elsewhere in the
- * tree do not stop tsc from emitting, so they only give a warning here.
+ * The bundled CLI (`dist/bundle/cli.mjs`, what the process runner starts in
+ * production), rebuilt with `npm run build:server` when it is missing or older
+ * than a source file.
  */
 export function ensureDist(log: (line: string) => void = console.log): string {
-  const cli = join(ROOT, 'dist', 'cli.js');
+  const cli = join(ROOT, 'dist', 'bundle', 'cli.mjs');
   const srcNewest = newestMtime(join(ROOT, 'src'), (p) => p.endsWith('.test.ts'));
   if (existsSync(cli) && statSync(cli).mtimeMs >= srcNewest) return cli;
   log(existsSync(cli) ? 'dist/ is older than src/: rebuilding' : 'dist/ is missing: building');
@@ -96,11 +96,12 @@ export function ensureDist(log: (line: string) => void = console.log): string {
     );
   } catch (err) {
     const out = String((err as { stdout?: Buffer }).stdout ?? '').trim();
-    if (!existsSync(cli)) throw new Error(`tsc -p tsconfig.build.json failed:\n${out}`);
-    log(
-      `warning: tsc reported errors (dist/ was emitted anyway):\n${out.split('\n').slice(0, 5).join('\n')}`,
-    );
+    throw new Error(`tsc -p tsconfig.build.json failed:\n${out}`);
   }
+  execFileSync(process.execPath, [join(ROOT, 'scripts/bundle-server.mjs')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   return cli;
 }
 

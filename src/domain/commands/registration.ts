@@ -7,8 +7,17 @@ import type { Team, TeamId } from '../types.js';
 import { guard } from './guard.js';
 import { LIMITS } from './lifecycle.js';
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * The key names are compared by. For printable ASCII, NFKC is the identity and
+ * lower-casing needs no locale: the cheap path gives the same key, which keeps
+ * registering hundreds of teams from normalising every name again each time.
+ */
 function nameKey(name: string): string {
-  return name.trim().normalize('NFKC').toLocaleLowerCase('en');
+  const trimmed = name.trim();
+  if (PRINTABLE_ASCII.test(trimmed)) return trimmed.toLowerCase();
+  return trimmed.normalize('NFKC').toLocaleLowerCase('en');
 }
 
 /**
