@@ -111,6 +111,14 @@ describe('one server per tournament (process runner)', () => {
     expect(() => process.kill(pid, 0)).not.toThrow();
     const teams = await api('GET', `/api/v1/tournaments/${id}/teams`);
     expect(teams.body.teams).toHaveLength(4);
+    // Its own results form at `/`, and the API paths that page uses, for this tournament only.
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`<meta name="tourney-tournament" content="${id}">`);
+    const own = await fetch(`${server.url}/api/v1/tournaments/${id}/matches`);
+    expect(own.status).toBe(200);
+    const other = await fetch(`${server.url}/api/v1/tournaments/t_999999/matches`);
+    expect(other.status).toBe(404);
   });
 
   it('comes back within 5 s after kill -9 mid-round, with no result lost and no event missed', async () => {
