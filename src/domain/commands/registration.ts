@@ -14,6 +14,22 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  * lower-casing needs no locale: the cheap path gives the same key, which keeps
  * registering hundreds of teams from normalising every name again each time.
  */
+/**
+ * Keys of registered teams, remembered per team object: aggregates share their
+ * unchanged team objects, so registering n teams computes n keys, not n².
+ * A cache, not state: the key depends on the name alone.
+ */
+const teamKeys = new WeakMap<Team, string>();
+
+function keyOf(team: Team): string {
+  let key = teamKeys.get(team);
+  if (key === undefined) {
+    key = nameKey(team.name);
+    teamKeys.set(team, key);
+  }
+  return key;
+}
+
 function nameKey(name: string): string {
   const trimmed = name.trim();
   if (PRINTABLE_ASCII.test(trimmed)) return trimmed.toLowerCase();
@@ -50,7 +66,7 @@ export function registerTeam(
   if (agg.teams.length >= agg.max_teams)
     return fail('tournament_full', { max_teams: agg.max_teams });
   const key = nameKey(name);
-  if (agg.teams.some((t) => nameKey(t.name) === key)) return fail('team_name_taken', { name });
+  if (agg.teams.some((t) => keyOf(t) === key)) return fail('team_name_taken', { name });
   const captained = agg.teams.find((t) => t.captain_id === team.captain_id);
   if (captained && team.captain_id !== agg.organizer_id) {
     return fail('already_captain', { captain_id: team.captain_id, team_id: captained.id });
