@@ -57,3 +57,20 @@ export function blankMatch(
     ...fields,
   };
 }
+
+/** The matches of one round of a round-based format (round robin, Swiss): r{round}_match_{n}. */
+export function roundOfPairs(
+  round: number,
+  pairs: readonly (readonly [TeamId, TeamId | null])[],
+): Match[] {
+  return pairs.map(([team1_id, team2_id], i) =>
+    blankMatch({
+      id: matchId(round, i + 1),
+      round,
+      bracket: 'main',
+      bracket_round: round,
+      team1_id,
+      team2_id,
+    }),
+  );
+}

@@ -9,7 +9,7 @@
 import { roundRobinStandings } from '../standings/round-robin.js';
 import type { FormatOptions, Match, RoundRobinOptions, TeamId } from '../types.js';
 import type { Work } from '../work.js';
-import { blankMatch, type FormatEngine, matchId } from './format.js';
+import { type FormatEngine, roundOfPairs } from './format.js';
 
 /** Rounds of a single round robin between `teams` teams. */
 export function cycleLength(teams: number): number {
@@ -44,16 +44,7 @@ export function roundRobinPairs(
 }
 
 function roundMatches(seeds: readonly TeamId[], round: number, double: boolean): Match[] {
-  return roundRobinPairs(seeds, round, double).map(([team1_id, team2_id], i) =>
-    blankMatch({
-      id: matchId(round, i + 1),
-      round,
-      bracket: 'main',
-      bracket_round: round,
-      team1_id,
-      team2_id,
-    }),
-  );
+  return roundOfPairs(round, roundRobinPairs(seeds, round, double));
 }
 
 function options(w: Work): RoundRobinOptions {

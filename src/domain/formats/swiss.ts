@@ -16,7 +16,7 @@ import { type PlayedGame, scoreTeams } from '../standings/tiebreaks.js';
 import type { Match, Standing, SwissOptions, TeamId } from '../types.js';
 import type { Work } from '../work.js';
 import { isUserDecided } from './bracket.js';
-import { blankMatch, type CorrectionImpact, type FormatEngine, matchId } from './format.js';
+import { type CorrectionImpact, type FormatEngine, roundOfPairs } from './format.js';
 import { pairSwissRound, type SwissPlayer } from './swiss-pairing.js';
 
 type Points = SwissOptions['points'];
@@ -84,16 +84,7 @@ export function pairRound(
   const pairing = pairSwissRound([...players.values()]);
   const slots: [TeamId, TeamId | null][] = [...pairing.pairs];
   if (pairing.bye !== null) slots.push([pairing.bye, null]);
-  return slots.map(([team1_id, team2_id], i) =>
-    blankMatch({
-      id: matchId(round, i + 1),
-      round,
-      bracket: 'main',
-      bracket_round: round,
-      team1_id,
-      team2_id,
-    }),
-  );
+  return roundOfPairs(round, slots);
 }
 
 function opts(w: Work): SwissOptions {
