@@ -119,6 +119,10 @@ describe('one server per tournament (process runner)', () => {
     expect(own.status).toBe(200);
     const other = await fetch(`${server.url}/api/v1/tournaments/t_999999/matches`);
     expect(other.status).toBe(404);
+    // A viewer of its stream through the gateway counts among the gateway's live viewers.
+    const viewer = await SseClient.open(`${base}/api/v1/tournaments/${id}/events`);
+    expect((await api('GET', '/api/v1/stats')).body.live_viewers).toBe(1);
+    await viewer.close();
   });
 
   it('comes back within 5 s after kill -9 mid-round, with no result lost and no event missed', async () => {

@@ -148,7 +148,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
       idOf: (request) => (request.params as { id: string }).id,
       present,
       tags: ['tournament play'],
-      forward: forwarder(registry),
+      forward: forwarder(registry, hub),
     }),
   );
   await app.register(liveRoutes({ database, hub }));

@@ -16,7 +16,7 @@ export const proxyPlugin = fp(async (app: FastifyInstance) => {
  * credentials and Host (the server authenticates the caller itself, SPEC §7).
  * While the server restarts it waits up to 5 s, then answers 503 with Retry-After.
  */
-export function forwarder(registry: ServerRegistry) {
+export function forwarder(registry: ServerRegistry, viewers?: { connections: number }) {
   const unavailable = (reply: FastifyReply, id: string) => {
     reply
       .status(503)
@@ -34,6 +34,16 @@ export function forwarder(registry: ServerRegistry) {
           // Taken over so that Fastify runs no handler after this hook; streams (SSE) pass through as they come.
           r.hijack();
           r.raw.writeHead(res.statusCode, r.getHeaders() as Record<string, string>);
+          // Viewers of a live tournament's stream count as this gateway's live viewers too.
+          if (
+            viewers &&
+            String(r.getHeader('content-type') ?? '').startsWith('text/event-stream')
+          ) {
+            viewers.connections++;
+            r.raw.once('close', () => {
+              viewers.connections--;
+            });
+          }
           // A viewer that leaves ends the upstream request too; its abort is expected, not an error.
           res.stream.on('error', () => r.raw.destroy());
           res.stream.pipe(r.raw);
