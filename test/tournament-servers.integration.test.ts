@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { RedisBus } from '../src/bus/redis-bus.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { buildOrchestratorApp } from '../src/orchestrator/app.js';
-import { ProcessRunner } from '../src/orchestrator/runners/process-runner.js';
+import { childEnv, ProcessRunner } from '../src/orchestrator/runners/process-runner.js';
 import { Lease, LeaseLostError } from '../src/tournament-server/lease.js';
 import { createTestDatabase, type TestDatabase, uniquePrefix } from './support/backends.js';
 import { freePort } from './support/redis-server.js';
@@ -202,6 +203,31 @@ describe('one server per tournament (process runner)', () => {
     );
     const state = await api('GET', `/api/v1/tournaments/${id}`);
     expect(state.body.server.status).toBe('running');
+
+    // A second real process started by hand for the same tournament waits for the
+    // lease instead of serving: it never answers, so it never writes.
+    const port = await freePort();
+    const second = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, '../dist/bundle/cli.mjs'),
+        'tournament',
+        '--id',
+        id,
+        '--port',
+        String(port),
+      ],
+      { env: { ...childEnv(config), LOG_LEVEL: 'silent' }, stdio: 'ignore' },
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(second.exitCode).toBeNull();
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+      const team = await api('POST', `/api/v1/tournaments/${id}/teams`, { name: 'Late entry' });
+      expect(team.status).toBe(201);
+    } finally {
+      second.kill('SIGKILL');
+    }
   });
 
   it('archive stops the process and frees the port; reads still answer from the orchestrator', async () => {
