@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Bus } from '../bus/bus.js';
 import type { Database } from '../store/database.js';
+import { fail } from './api-error.js';
 
 const TIMEOUT_MS = 2000;
 
@@ -32,7 +33,7 @@ export function healthRoutes(deps: { database: Database; bus: Bus }) {
     app.get(
       '/readyz',
       { schema: { summary: 'The database and bus answer', tags: ['operations'] } },
-      async (_request, reply) => {
+      async () => {
         const checks = Object.fromEntries(
           await Promise.all([
             check('database', () => deps.database.ping()),
@@ -40,11 +41,7 @@ export function healthRoutes(deps: { database: Database; bus: Bus }) {
           ]),
         );
         const ready = Object.values(checks).every((v) => v === 'ok');
-        if (!ready) {
-          return reply.status(503).send({
-            error: { code: 'service_unavailable', message: 'not ready', details: { checks } },
-          });
-        }
+        if (!ready) fail('service_unavailable', { checks }, 'not ready');
         return { status: 'ready', checks };
       },
     );

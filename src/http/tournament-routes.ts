@@ -3,11 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { channels } from '../bus/bus.js';
 import { matchesOfRound, standings } from '../domain/index.js';
+import type { ResultInput } from '../domain/types.js';
 import type { LiveHub } from '../live/hub.js';
 import { serveEventStream } from '../live/sse.js';
 import type { Database } from '../store/database.js';
 import type { StoredTournament } from '../store/tournaments.js';
+import type { User } from '../store/users.js';
 import type { TournamentService } from '../tournament-server/service.js';
+import type { WriteResult } from '../tournament-server/writer.js';
 import { fail } from './api-error.js';
 import { requireUser } from './auth.js';
 import { matchJson, orThrow, teamJson } from './present.js';
@@ -142,31 +145,27 @@ export function tournamentRoutes(o: TournamentRoutesOptions) {
       };
     };
 
+    type MatchRequest = FastifyRequest<{ Params: { match_id: string }; Body: ResultInput }>;
+    /** A write to one match by the organizer; answers the match as it now stands. */
+    const matchCommand =
+      (run: (user: User, id: string, matchId: string, body: ResultInput) => Promise<WriteResult>) =>
+      async (request: MatchRequest) => {
+        const user = requireUser(request);
+        const { match_id } = request.params;
+        const r = orThrow(await run(user, o.idOf(request), match_id, request.body));
+        return afterMatch(r.stored, match_id);
+      };
+
     app.post(
       `${o.base}/matches/:match_id/result`,
       { schema: { tags, summary: 'Record a result', params: matchParams, body: ResultBody } },
-      async (request) => {
-        const user = requireUser(request);
-        const r = orThrow(
-          await o.service.recordResult(
-            user,
-            o.idOf(request),
-            request.params.match_id,
-            request.body,
-          ),
-        );
-        return afterMatch(r.stored, request.params.match_id);
-      },
+      matchCommand((user, id, matchId, body) => o.service.recordResult(user, id, matchId, body)),
     );
 
     app.post(
       `${o.base}/matches/:match_id/abandon`,
       { schema: { tags, summary: 'Abandon a match (double forfeit)', params: matchParams } },
-      async (request) => {
-        const user = requireUser(request);
-        const r = orThrow(await o.service.abandon(user, o.idOf(request), request.params.match_id));
-        return afterMatch(r.stored, request.params.match_id);
-      },
+      matchCommand((user, id, matchId) => o.service.abandon(user, id, matchId)),
     );
 
     app.post(
@@ -204,13 +203,7 @@ export function tournamentRoutes(o: TournamentRoutesOptions) {
           body: ResultBody,
         },
       },
-      async (request) => {
-        const user = requireUser(request);
-        const r = orThrow(
-          await o.service.correct(user, o.idOf(request), request.params.match_id, request.body),
-        );
-        return afterMatch(r.stored, request.params.match_id);
-      },
+      matchCommand((user, id, matchId, body) => o.service.correct(user, id, matchId, body)),
     );
 
     app.get(

@@ -94,7 +94,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
   app.addHook('onClose', async () => hub.close());
   const outbox = new Outbox(database, bus, logger);
   const writer = new TournamentWriter(database, outbox);
-  const service = new TournamentService(database, outbox, writer);
+  const service = new TournamentService(database, writer);
   outbox.start();
   const runner = deps.runner ?? createRunner(deps);
   const registry = new ServerRegistry({

@@ -269,11 +269,10 @@ export class ServerRegistry {
     entry.status = 'stopping';
     await entry.handle?.stop();
     this.entries.delete(tournamentId);
-    await this.record(entry, { url: null, port: null, pid: null });
     const key = parseIds.tournament(tournamentId) as number;
     await this.deps.database.db
       .update(tournamentServers)
-      .set({ status: 'stopped' })
+      .set({ status: 'stopped', url: null, port: null, pid: null, updated_at: sql`now()` })
       .where(eq(tournamentServers.tournament_id, key));
   }
 

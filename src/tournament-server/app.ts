@@ -30,7 +30,7 @@ export interface TournamentServerDeps {
   /** The lease's fence: every write checks it in its transaction. */
   fence: Fence;
   /** Where this server answers, as shown in its tournament's `server.url`. */
-  publicUrl?: string;
+  publicUrl: string;
   /** The built web app (dist/web by default). */
   webRoot?: string;
 }
@@ -54,7 +54,7 @@ export async function buildTournamentServerApp(
   app.addHook('onClose', async () => hub.close());
   const outbox = new Outbox(database, bus, logger);
   const writer = new TournamentWriter(database, outbox, deps.fence);
-  const service = new TournamentService(database, outbox, writer);
+  const service = new TournamentService(database, writer);
   outbox.start();
   app.addHook('onClose', () => outbox.stop());
 
@@ -79,6 +79,13 @@ export async function buildTournamentServerApp(
     },
   );
 
+  const present = (stored: StoredTournament) =>
+    tournamentJson(stored.agg, {
+      created_at: stored.created_at,
+      updated_at: stored.updated_at,
+      server: { url: deps.publicUrl, status: 'running' },
+    });
+
   await app.register(
     tournamentRoutes({
       service,
@@ -86,11 +93,7 @@ export async function buildTournamentServerApp(
       hub,
       base: '/api',
       idOf: () => tournamentId,
-      present: (stored) =>
-        tournamentJson(stored.agg, {
-          created_at: stored.created_at,
-          updated_at: stored.updated_at,
-        }),
+      present,
       tags: ['tournament server'],
     }),
   );
@@ -102,12 +105,6 @@ export async function buildTournamentServerApp(
     if (id !== tournamentId) fail('tournament_not_found', { tournament_id: id });
     return id;
   };
-  const present = (stored: StoredTournament) =>
-    tournamentJson(stored.agg, {
-      created_at: stored.created_at,
-      updated_at: stored.updated_at,
-      server: { url: `${deps.publicUrl ?? ''}`, status: 'running' },
-    });
   await app.register(
     tournamentRoutes({
       service,

@@ -36,6 +36,7 @@ export async function runTournamentServer(
     logger,
     sessionSecret: config.sessionSecret,
     fence: lease.fence,
+    publicUrl: `http://${config.host}:${port}`,
   });
 
   let stopping: Promise<void> | undefined;

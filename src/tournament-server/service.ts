@@ -25,7 +25,6 @@ import {
   withdrawTeam,
 } from '../domain/index.js';
 import type { ResultInput } from '../domain/types.js';
-import type { Outbox } from '../live/outbox.js';
 import type { Database } from '../store/database.js';
 import {
   insertTournament,
@@ -56,7 +55,6 @@ function isOrganizer(user: User, agg: TournamentAggregate): boolean {
 export class TournamentService {
   constructor(
     private readonly database: Database,
-    private readonly outbox: Outbox,
     private readonly writer: TournamentWriter,
   ) {}
 
@@ -76,11 +74,8 @@ export class TournamentService {
       now: new Date().toISOString(),
     });
     if (!created.ok) return created;
-    const { value } = await this.outbox.commit(async (tx) => ({
-      value: await insertTournament(tx, created.tournament),
-      events: [],
-    }));
-    return { ok: true, stored: value };
+    // A draft announces nothing: no event, so no outbox.
+    return { ok: true, stored: await insertTournament(this.database.db, created.tournament) };
   }
 
   /** Runs an organizer's command after the state and permission checks. */

@@ -3,10 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { buildOrchestratorApp } from '../../src/orchestrator/app.js';
-import { createTestBus, createTestDatabase } from '../support/backends.js';
+import { startApi } from '../support/api-harness.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SHOTS = join(import.meta.dirname, '../../test-output');
@@ -29,46 +26,17 @@ export interface Server {
 }
 
 export async function startServer(): Promise<Server> {
-  const t = await createTestDatabase('pglite');
-  const bus = await createTestBus('memory');
-  const dataDir = mkdtempSync(join(tmpdir(), 'tourney-e2e-'));
-  // A range of its own keeps parallel test files' tournament servers off each other's ports.
-  const first = 6001 + Math.floor(Math.random() * 19) * 50;
-  const config = loadConfig({ DATA_DIR: dataDir, TOURNAMENT_PORTS: `${first}-${first + 49}` });
-  const app = await buildOrchestratorApp({
-    config,
-    database: t.database,
-    bus,
-    logger: createLogger('silent'),
-    authRateLimit: 1000,
-  });
-  const serverErrors: string[] = [];
-  app.addHook('onResponse', async (request, reply) => {
-    if (reply.statusCode >= 500)
-      serverErrors.push(`${request.method} ${request.url} -> ${reply.statusCode}`);
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const h = await startApi();
   return {
-    url,
-    app,
-    serverErrors,
+    url: h.url,
+    app: h.app,
+    serverErrors: h.serverErrors,
     api: async (method, path, token, body) => {
-      const res = await app.inject({
-        method: method as 'GET',
-        url: path,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        ...(body !== undefined ? { payload: body as object } : {}),
-      });
-      return { status: res.statusCode, body: (res.body ? res.json() : null) as never };
+      const as = token ? { id: '', username: '', token } : null;
+      const res = await h.request(method, path, { as, body });
+      return { status: res.status, body: res.body as never };
     },
-    close: async () => {
-      await app.close();
-      await bus.close();
-      await t.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    close: () => h.close(),
   };
 }
 

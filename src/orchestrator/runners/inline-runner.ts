@@ -33,6 +33,7 @@ export class InlineRunner implements Runner {
       logger,
       sessionSecret: this.deps.config.sessionSecret,
       fence: lease.fence,
+      publicUrl: `http://${opts.host}:${opts.port}`,
     });
     let stopping: Promise<void> | undefined;
     stop = () => {
