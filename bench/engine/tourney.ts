@@ -69,7 +69,7 @@ export function tourneySwiss(
   };
   const agg = playOut(started('swiss', teams, options), seed);
   standings(agg);
-  const matches = agg.play?.matches ?? [];
+  const matches = agg.play?.matches.toArray() ?? [];
   return { rematches: countRematches(matches), matches };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Failure } from './errors.js';
 import type { DomainEvent } from './events.js';
+import type { MatchList } from './match-list.js';
 import type {
   Format,
   FormatOptions,
@@ -20,8 +21,8 @@ import type {
 export interface PlayState {
   /** Team ids by seed: index 0 is seed 1. Fixed at start. */
   seeds: TeamId[];
-  /** Every match created so far, ordered by round. */
-  matches: Match[];
+  /** Every match created so far, ordered by round (stored as a plain array). */
+  matches: MatchList;
   /**
    * Rounds the format plans. Elimination: the bracket's depth (double
    * elimination adds one when the grand final is reset). Round robin and

@@ -157,8 +157,11 @@ export interface DomainEvent<D extends EventData = EventData> {
   data: D;
 }
 
+const TOURNAMENT_SCOPE: EventScope = Object.freeze({ kind: 'tournament' });
+const GLOBAL_SCOPE: EventScope = Object.freeze({ kind: 'global' });
+
 export function toTournament<D extends EventData>(data: D): DomainEvent<D> {
-  return { scope: { kind: 'tournament' }, data };
+  return { scope: TOURNAMENT_SCOPE, data };
 }
 
 export function toUser<D extends EventData>(user_id: UserId, data: D): DomainEvent<D> {
@@ -166,5 +169,5 @@ export function toUser<D extends EventData>(user_id: UserId, data: D): DomainEve
 }
 
 export function toGlobal<D extends EventData>(data: D): DomainEvent<D> {
-  return { scope: { kind: 'global' }, data };
+  return { scope: GLOBAL_SCOPE, data };
 }

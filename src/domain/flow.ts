@@ -13,13 +13,12 @@
  * - nobody left on either side: the match is decided with no winner and the
  *   emptiness travels on (SPEC §4 abandon_match).
  */
+import { isDecided } from './match-status.js';
 import { internalTarget } from './state-machine.js';
 import type { Match, MatchId, TeamId } from './types.js';
 import type { Work } from './work.js';
 
-export function isDecided(m: Match): boolean {
-  return m.status === 'completed' || m.status === 'abandoned' || m.status === 'bye';
-}
+export { isDecided };
 
 /** A result someone entered (not a bye or walkover). */
 export function isPlayed(m: Match): boolean {
@@ -84,9 +83,15 @@ export function settle(w: Work, m: Match): void {
   if (isDecided(next)) afterDecision(w, next);
 }
 
-/** Records a decision made by a user (result or abandon) and moves on. */
-export function decide(w: Work, m: Match, patch: Partial<Match>): Match {
-  const next: Match = { ...m, ...patch };
+/** Records a decision made by a user (a result or an abandon) and moves on. */
+export function decide(
+  w: Work,
+  m: Match,
+  status: 'completed' | 'abandoned',
+  winner: TeamId | null,
+  scores: Record<TeamId, number> | null,
+): Match {
+  const next: Match = { ...m, status, winner, scores };
   w.put(next);
   afterDecision(w, next);
   return next;
@@ -109,41 +114,36 @@ export function emitMatchResult(w: Work, m: Match): void {
 
 function afterDecision(w: Work, m: Match): void {
   if (m.status === 'completed') emitMatchResult(w, m);
-  const targets: MatchId[] = [];
-  for (const [ref, take] of [
-    [m.winner_to, 'winner'],
-    [m.loser_to, 'loser'],
-  ] as const) {
-    if (!ref) continue;
-    w.put(withSlot(w.must(ref.match_id), ref.slot, outcomeTeam(w, m, take)));
-    targets.push(ref.match_id);
-  }
+  const win = m.winner_to;
+  const lose = m.loser_to;
+  if (win) w.put(withSlot(w.must(win.match_id), win.slot, outcomeTeam(w, m, 'winner')));
+  if (lose) w.put(withSlot(w.must(lose.match_id), lose.slot, outcomeTeam(w, m, 'loser')));
   // Both teams are placed before either target settles: with two teams, the
   // WB final sends its winner and its loser to the same grand final.
-  for (const id of targets) settle(w, w.must(id));
+  if (win) settle(w, w.must(win.match_id));
+  if (lose) settle(w, w.must(lose.match_id));
   w.engine.afterDecision(w, m);
 }
 
 /** Tells both captains their match is ready (seed `match_ready`, user scope). */
 export function announceReady(w: Work, m: Match): void {
-  const pairs: [TeamId | null, TeamId | null][] = [
-    [m.team1_id, m.team2_id],
-    [m.team2_id, m.team1_id],
-  ];
-  for (const [own, other] of pairs) {
-    const team = own === null ? undefined : w.team(own);
-    if (!team || other === null) continue;
-    w.emitToUser(team.captain_id, {
-      type: 'match_ready',
-      tournament_id: w.tournamentId,
-      match_id: m.id,
-      opponent: w.teamName(other) ?? other,
-      team_id: team.id,
-      timestamp: w.now,
-      opponent_id: other,
-      round: m.round,
-    });
-  }
+  tellCaptain(w, m, m.team1_id, m.team2_id);
+  tellCaptain(w, m, m.team2_id, m.team1_id);
+}
+
+function tellCaptain(w: Work, m: Match, own: TeamId | null, other: TeamId | null): void {
+  const team = own === null ? undefined : w.team(own);
+  if (!team || other === null) return;
+  w.emitToUser(team.captain_id, {
+    type: 'match_ready',
+    tournament_id: w.tournamentId,
+    match_id: m.id,
+    opponent: w.teamName(other) ?? other,
+    team_id: team.id,
+    timestamp: w.now,
+    opponent_id: other,
+    round: m.round,
+  });
 }
 
 /** Makes `round` current: its ready matches become pending and are announced. */
@@ -166,7 +166,7 @@ export function startRound(w: Work, round: number): void {
 }
 
 function roundComplete(w: Work, round: number): boolean {
-  return w.everyInRound(round, isDecided);
+  return w.undecidedIn(round) === 0;
 }
 
 /** Advances through complete rounds; completes the tournament after the last. */

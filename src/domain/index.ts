@@ -34,6 +34,7 @@ export {
   statusOf,
 } from './errors.js';
 export * from './events.js';
+export { MatchList } from './match-list.js';
 export { defaultOptions, FORMATS, isFormat, resolveOptions, SWISS_TIEBREAKS } from './options.js';
 export { matchesOfRound, pendingMatches, standings, teamCount } from './queries.js';
 export { nextInt, nextRandom, shuffle } from './rng.js';

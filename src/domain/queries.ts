@@ -1,7 +1,7 @@
 /** Read-only views of a tournament for the shells. */
 import type { TournamentAggregate } from './aggregate.js';
 import type { Match, Standing } from './types.js';
-import { roundOf, Work } from './work.js';
+import { Work } from './work.js';
 
 /**
  * Standings for every format (SPEC §5 standings). Before the start every
@@ -26,8 +26,8 @@ export function standings(agg: TournamentAggregate): Standing[] {
 /** The matches of one round, or of every round with 'all' (SPEC §5 matches). */
 export function matchesOfRound(agg: TournamentAggregate, round: number | 'all'): Match[] {
   if (agg.play === null) return [];
-  if (round === 'all') return [...agg.play.matches];
-  return roundOf(agg.play.matches, round);
+  if (round === 'all') return agg.play.matches.toArray();
+  return agg.play.matches.round(round);
 }
 
 /** What the results form offers: the pending matches of the current round. */

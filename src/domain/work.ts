@@ -1,64 +1,26 @@
 /**
  * A command's working copy of one tournament. Commands read the aggregate,
  * change the copy, and hand back a new aggregate: the input is never mutated.
- * Copies are shallow and made on first write: the matches array is copied
- * once per command and only the matches that change are replaced. Look-ups
- * by id and by round go through an index that outlives commands.
+ * Changed matches sit in an overlay over the aggregate's match list until
+ * `finish` commits them as the list's next version (match-list.ts), so a
+ * command costs what it changes, not the size of the tournament. A command
+ * that reorders matches (removing one, re-pairing a round), or that starts
+ * from an aggregate that has been superseded, works on a flat copy instead.
  */
-import type { CommandSuccess, TournamentAggregate } from './aggregate.js';
+import type { CommandSuccess, PlayState, TournamentAggregate } from './aggregate.js';
 import type { DomainEvent, EventData } from './events.js';
 import { toGlobal, toTournament, toUser } from './events.js';
 import type { FormatEngine } from './formats/format.js';
 import { engineFor } from './formats/registry.js';
+import { IdentityCache } from './identity-cache.js';
+import { type Checkout, MatchList } from './match-list.js';
+import { isDecided } from './match-status.js';
 import type { Match, MatchId, Team, TeamId, TournamentState, UserId } from './types.js';
 
-interface MatchIndex {
-  byId: Map<MatchId, number>;
-  byRound: Map<number, number[]>;
-}
+const EMPTY: MatchList = MatchList.of([]);
+const NO_POSITIONS: readonly number[] = [];
 
-/**
- * Positions never move while matches are only replaced, so successive
- * aggregates share one index; a command that appends or removes matches
- * (a new round, a grand final reset) gets its own copy first.
- */
-const indexCache = new WeakMap<readonly Match[], MatchIndex>();
-const teamCache = new WeakMap<readonly Team[], Map<TeamId, Team>>();
-
-function buildIndex(matches: readonly Match[]): MatchIndex {
-  const byId = new Map<MatchId, number>();
-  const byRound = new Map<number, number[]>();
-  matches.forEach((m, i) => {
-    byId.set(m.id, i);
-    const list = byRound.get(m.round);
-    if (list) list.push(i);
-    else byRound.set(m.round, [i]);
-  });
-  return { byId, byRound };
-}
-
-function indexOf(matches: readonly Match[]): MatchIndex {
-  let index = indexCache.get(matches);
-  if (!index) {
-    index = buildIndex(matches);
-    indexCache.set(matches, index);
-  }
-  return index;
-}
-
-function inRound(matches: readonly Match[], index: MatchIndex, round: number): Match[] {
-  const out: Match[] = [];
-  for (const i of index.byRound.get(round) ?? []) {
-    const m = matches[i];
-    if (m !== undefined && m.round === round) out.push(m);
-  }
-  return out;
-}
-
-/** The matches of one round of a stored matches array, via the shared index. */
-export function roundOf(matches: readonly Match[], round: number): Match[] {
-  return inRound(matches, indexOf(matches), round);
-}
+const teamCache = new IdentityCache<readonly Team[], Map<TeamId, Team>>();
 
 function teamMap(teams: readonly Team[]): Map<TeamId, Team> {
   let map = teamCache.get(teams);
@@ -67,6 +29,25 @@ function teamMap(teams: readonly Team[]): Map<TeamId, Team> {
     teamCache.set(teams, map);
   }
   return map;
+}
+
+/** A plain array of matches with its own index (the flat mode of Work). */
+interface Flat {
+  matches: Match[];
+  byId: Map<MatchId, number>;
+  byRound: Map<number, number[]>;
+}
+
+function flatOf(matches: Match[]): Flat {
+  const byId = new Map<MatchId, number>();
+  const byRound = new Map<number, number[]>();
+  matches.forEach((m, i) => {
+    byId.set(m.id, i);
+    const list = byRound.get(m.round);
+    if (list) list.push(i);
+    else byRound.set(m.round, [i]);
+  });
+  return { matches, byId, byRound };
 }
 
 export class Work {
@@ -81,11 +62,25 @@ export class Work {
   seeds: TeamId[];
   readonly events: DomainEvent[] = [];
   readonly removed: MatchId[] = [];
-  private readonly changed = new Map<MatchId, Match>();
-  private matches: Match[];
-  private index: MatchIndex;
-  private ownsMatches = false;
-  private ownsIndex = false;
+  /** Flat mode: the matches created or replaced, by id. */
+  private changed: Map<MatchId, Match> | null = null;
+  /** The aggregate's list, read through `view` while no flat copy exists. */
+  private list: MatchList;
+  private view: Checkout;
+  /**
+   * The overlay: positions of the list's matches that the command replaced,
+   * in order of first change, and their replacements. A command replaces a
+   * few matches, so a scan finds them; many get an index by position.
+   */
+  private readonly replaced: number[] = [];
+  private readonly replacements: Match[] = [];
+  private replacedAt: Map<number, number> | null = null;
+  /** Matches added after the list's end. */
+  private readonly appended: Match[] = [];
+  /** Set once the command needs a plain array (or starts from a superseded list). */
+  private flat: Flat | null = null;
+  /** Undecided matches in one round (see undecidedIn). */
+  private tally: { round: number; undecided: number } | null;
   private teams: Team[];
   private teamById: Map<TeamId, Team>;
   private started: boolean;
@@ -101,8 +96,11 @@ export class Work {
     this.total_rounds = agg.play?.total_rounds ?? 0;
     this.rng = agg.play?.rng ?? agg.seed;
     this.seeds = agg.play?.seeds ?? [];
-    this.matches = agg.play?.matches ?? [];
-    this.index = indexOf(this.matches);
+    this.list = agg.play?.matches ?? EMPTY;
+    const tally = this.list.tally;
+    this.tally = tally === null ? null : { round: tally.round, undecided: tally.undecided };
+    this.view = this.list.checkout();
+    if (!this.list.isLatest) this.toFlat(this.list.toArray());
     this.teams = agg.teams;
     this.teamById = teamMap(agg.teams);
   }
@@ -116,20 +114,67 @@ export class Work {
     this.started = true;
     this.seeds = seeds;
     this.total_rounds = totalRounds;
-    this.matches = matches;
-    this.rebuild(matches);
-    for (const m of matches) this.changed.set(m.id, m);
+    this.toFlat(matches);
+    this.tally = null;
+    for (const m of matches) this.changed?.set(m.id, m);
   }
 
-  /** Every match (read only). */
+  /** Every match (read only; a copy in list order). */
   allMatches(): readonly Match[] {
-    return this.matches;
+    if (this.flat) return this.flat.matches;
+    const out: Match[] = [];
+    for (let i = 0; i < this.view.length; i++) out.push(this.at(i) as Match);
+    for (const m of this.appended) out.push(m);
+    return out;
+  }
+
+  private at(i: number): Match | undefined {
+    if (this.flat) return this.flat.matches[i];
+    const length = this.view.length;
+    if (i >= length) return this.appended[i - length];
+    const k = this.replacementOf(i);
+    return k === -1 ? this.view.data[i] : this.replacements[k];
+  }
+
+  private replacementOf(i: number): number {
+    if (this.replacedAt !== null) return this.replacedAt.get(i) ?? -1;
+    const replaced = this.replaced;
+    for (let k = replaced.length - 1; k >= 0; k--) if (replaced[k] === i) return k;
+    return -1;
+  }
+
+  /** Leaves the overlay for a plain array holding `matches` (the command's view so far). */
+  private toFlat(matches: Match[]): void {
+    const changed = new Map<MatchId, Match>();
+    for (const m of this.replacements) changed.set(m.id, m);
+    for (const m of this.appended) changed.set(m.id, m);
+    this.changed = changed;
+    this.flat = flatOf(matches);
+  }
+
+  private positionOf(id: MatchId): number | undefined {
+    if (this.flat) return this.flat.byId.get(id);
+    const i = this.view.byId.get(id);
+    if (i !== undefined && i < this.view.length) return i;
+    const k = this.appended.findIndex((m) => m.id === id);
+    return k === -1 ? undefined : this.view.length + k;
+  }
+
+  private positionsOfRound(round: number): readonly number[] {
+    if (this.flat) return this.flat.byRound.get(round) ?? NO_POSITIONS;
+    const listed = this.view.byRound.get(round) ?? NO_POSITIONS;
+    if (this.appended.length === 0) return listed;
+    const extra: number[] = [];
+    this.appended.forEach((m, k) => {
+      if (m.round === round) extra.push(this.view.length + k);
+    });
+    return extra.length === 0 ? listed : [...listed, ...extra];
   }
 
   get(id: MatchId): Match | undefined {
-    const i = this.index.byId.get(id);
+    const i = this.positionOf(id);
     if (i === undefined) return undefined;
-    const m = this.matches[i];
+    const m = this.at(i);
     return m?.id === id ? m : undefined;
   }
 
@@ -141,73 +186,108 @@ export class Work {
   }
 
   roundMatches(round: number): Match[] {
-    return inRound(this.matches, this.index, round);
+    const out: Match[] = [];
+    for (const i of this.positionsOfRound(round)) {
+      const m = this.at(i);
+      if (m !== undefined && m.round === round) out.push(m);
+    }
+    return out;
   }
 
-  /** Whether every match of `round` passes `test` (allocation-free: runs per command). */
-  everyInRound(round: number, test: (m: Match) => boolean): boolean {
-    for (const i of this.index.byRound.get(round) ?? []) {
-      const m = this.matches[i];
-      if (m !== undefined && m.round === round && !test(m)) return false;
+  /**
+   * How many matches of `round` are undecided. Asked after every decision;
+   * counted once per round and then kept up to date by `put` and `add`, and
+   * handed from command to command with the match list.
+   */
+  undecidedIn(round: number): number {
+    if (this.tally === null || this.tally.round !== round) {
+      let undecided = 0;
+      for (const m of this.roundMatches(round)) if (!isDecided(m)) undecided++;
+      this.tally = { round, undecided };
     }
-    return true;
+    return this.tally.undecided;
+  }
+
+  private retally(before: Match | undefined, after: Match): void {
+    const t = this.tally;
+    if (t === null || after.round !== t.round) return;
+    const was = before !== undefined && before.round === t.round && !isDecided(before) ? 1 : 0;
+    t.undecided += (isDecided(after) ? 0 : 1) - was;
   }
 
   hasRound(round: number): boolean {
-    const first = this.index.byRound.get(round)?.[0];
-    return first !== undefined && this.matches[first]?.round === round;
+    for (const i of this.positionsOfRound(round)) {
+      if (this.at(i)?.round === round) return true;
+    }
+    return false;
   }
 
   /** Replaces the match with the same id. */
   put(m: Match): void {
-    const i = this.index.byId.get(m.id);
-    if (i === undefined || this.matches[i]?.id !== m.id) {
+    const i = this.positionOf(m.id);
+    if (i === undefined || this.at(i)?.id !== m.id) {
       throw new Error(`engine invariant: no match ${m.id}`);
     }
-    this.own();
-    this.matches[i] = m;
-    this.changed.set(m.id, m);
+    this.retally(this.at(i), m);
+    if (this.flat) {
+      this.flat.matches[i] = m;
+      this.changed?.set(m.id, m);
+    } else if (i >= this.view.length) {
+      this.appended[i - this.view.length] = m;
+    } else {
+      const k = this.replacementOf(i);
+      if (k !== -1) this.replacements[k] = m;
+      else this.replace(i, m);
+    }
+  }
+
+  private replace(i: number, m: Match): void {
+    const k = this.replaced.length;
+    this.replaced.push(i);
+    this.replacements.push(m);
+    if (this.replacedAt !== null) this.replacedAt.set(i, k);
+    else if (k >= 8) this.replacedAt = new Map(this.replaced.map((p, j) => [p, j]));
   }
 
   /** Appends a match of a round at least as late as every existing one. */
   add(m: Match): void {
-    this.own();
-    if (!this.ownsIndex) {
-      this.index = {
-        byId: new Map(this.index.byId),
-        byRound: new Map([...this.index.byRound].map(([r, list]) => [r, [...list]])),
-      };
-      this.ownsIndex = true;
+    this.retally(undefined, m);
+    if (this.flat) {
+      const i = this.flat.matches.length;
+      this.flat.matches.push(m);
+      this.flat.byId.set(m.id, i);
+      const list = this.flat.byRound.get(m.round);
+      if (list) list.push(i);
+      else this.flat.byRound.set(m.round, [i]);
+      this.changed?.set(m.id, m);
+    } else {
+      this.appended.push(m);
     }
-    const i = this.matches.length;
-    this.matches.push(m);
-    this.index.byId.set(m.id, i);
-    const list = this.index.byRound.get(m.round);
-    if (list) list.push(i);
-    else this.index.byRound.set(m.round, [i]);
-    this.changed.set(m.id, m);
   }
 
   remove(id: MatchId): void {
-    this.rebuild(this.matches.filter((m) => m.id !== id));
-    this.changed.delete(id);
+    this.tally = null;
+    this.toFlat(this.allMatches().filter((m) => m.id !== id));
+    this.changed?.delete(id);
     this.removed.push(id);
   }
 
   /** Puts `matches` in place of round `round`'s (Swiss re-pairing on correction). */
   replaceRound(round: number, matches: Match[]): void {
+    this.tally = null;
     const old = new Map(this.roundMatches(round).map((m) => [m.id, m]));
-    this.rebuild([
-      ...this.matches.filter((m) => m.round < round),
+    const all = this.allMatches();
+    this.toFlat([
+      ...all.filter((m) => m.round < round),
       ...matches,
-      ...this.matches.filter((m) => m.round > round),
+      ...all.filter((m) => m.round > round),
     ]);
     for (const m of matches) {
-      if (old.get(m.id) !== m) this.changed.set(m.id, m);
+      if (old.get(m.id) !== m) this.changed?.set(m.id, m);
       old.delete(m.id);
     }
     for (const id of old.keys()) {
-      this.changed.delete(id);
+      this.changed?.delete(id);
       this.removed.push(id);
     }
   }
@@ -248,42 +328,51 @@ export class Work {
     this.events.push(toGlobal(data));
   }
 
+  /** The new aggregate, with the changed matches committed as the list's next version. */
   finish(): CommandSuccess {
-    if (this.ownsMatches) indexCache.set(this.matches, this.index);
+    const b = this.base;
+    let play: PlayState | null = null;
+    if (this.started) {
+      play = {
+        seeds: this.seeds,
+        matches: this.committed(),
+        total_rounds: this.total_rounds,
+        rng: this.rng,
+      };
+    }
     const tournament: TournamentAggregate = {
-      ...this.base,
+      id: b.id,
+      name: b.name,
+      format: b.format,
       state: this.state,
+      organizer_id: b.organizer_id,
+      min_teams: b.min_teams,
+      max_teams: b.max_teams,
+      seeding: b.seeding,
+      options: b.options,
+      seed: b.seed,
+      teams: this.teams,
+      play,
       winner: this.winner,
       current_round: this.current_round,
-      teams: this.teams,
-      play: this.started
-        ? {
-            seeds: this.seeds,
-            matches: this.matches,
-            total_rounds: this.total_rounds,
-            rng: this.rng,
-          }
-        : null,
     };
+    if (b.description !== undefined) tournament.description = b.description;
+    if (b.starts_at !== undefined) tournament.starts_at = b.starts_at;
     return {
       ok: true,
       tournament,
       events: this.events,
-      changed_matches: [...this.changed.values()],
+      changed_matches: this.changed
+        ? [...this.changed.values()]
+        : this.replacements.concat(this.appended),
       removed_matches: this.removed,
     };
   }
 
-  private own(): void {
-    if (this.ownsMatches) return;
-    this.matches = this.matches.slice();
-    this.ownsMatches = true;
-  }
-
-  private rebuild(matches: Match[]): void {
-    this.matches = matches;
-    this.ownsMatches = true;
-    this.index = buildIndex(matches);
-    this.ownsIndex = true;
+  private committed(): MatchList {
+    const tally = this.tally === null ? null : { ...this.tally };
+    if (this.flat) return MatchList.of(this.flat.matches, tally);
+    if (this.replaced.length === 0 && this.appended.length === 0) return this.list;
+    return this.list.commit(this.replaced, this.replacements, this.appended, tally);
   }
 }

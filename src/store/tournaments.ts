@@ -1,5 +1,10 @@
 import { and, asc, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
-import { matchesOfRound, type PlayState, type TournamentAggregate } from '../domain/index.js';
+import {
+  MatchList,
+  matchesOfRound,
+  type PlayState,
+  type TournamentAggregate,
+} from '../domain/index.js';
 import type {
   Format,
   FormatOptions,
@@ -41,6 +46,13 @@ function teamOf(row: TeamRow): Team {
   return team;
 }
 
+/** `play` as the JSON column holds it: the match list as a plain array. */
+type StoredPlay = Omit<PlayState, 'matches'> & { matches: Match[] };
+
+function playOf(stored: StoredPlay | null): PlayState | null {
+  return stored === null ? null : { ...stored, matches: MatchList.of(stored.matches) };
+}
+
 function aggregateOf(row: TournamentRow, teamRows: TeamRow[]): TournamentAggregate {
   return {
     id: ids.tournament(row.id),
@@ -55,7 +67,7 @@ function aggregateOf(row: TournamentRow, teamRows: TeamRow[]): TournamentAggrega
     options: row.options as FormatOptions,
     seed: row.rng_seed,
     teams: teamRows.map(teamOf),
-    play: (row.play as PlayState | null) ?? null,
+    play: playOf(row.play as StoredPlay | null),
     winner: row.winner,
     current_round: row.current_round,
     starts_at: row.starts_at ? row.starts_at.toISOString() : null,

@@ -36,7 +36,7 @@ export function recordResult(
       winner: match.winner,
     });
   }
-  decide(w, match, { status: 'completed', ...resolved.result });
+  decide(w, match, 'completed', resolved.result.winner, resolved.result.scores);
   advance(w);
   return w.finish();
 }
@@ -73,7 +73,7 @@ export function abandonMatch(
     team2_id: match.team2_id,
     timestamp: ctx.now,
   });
-  decide(w, match, { status: 'abandoned', winner: null, scores: null });
+  decide(w, match, 'abandoned', null, null);
   advance(w);
   return w.finish();
 }

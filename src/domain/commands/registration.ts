@@ -3,7 +3,8 @@ import type { CommandContext, CommandResult, TournamentAggregate } from '../aggr
 import { unchanged } from '../aggregate.js';
 import { fail } from '../errors.js';
 import { toTournament } from '../events.js';
-import type { Team, TeamId } from '../types.js';
+import { IdentityCache } from '../identity-cache.js';
+import type { Team, TeamId, UserId } from '../types.js';
 import { guard } from './guard.js';
 import { LIMITS } from './lifecycle.js';
 
@@ -11,29 +12,54 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * The key names are compared by. For printable ASCII, NFKC is the identity and
- * lower-casing needs no locale: the cheap path gives the same key, which keeps
- * registering hundreds of teams from normalising every name again each time.
+ * lower-casing needs no locale: the cheap path gives the same key.
  */
-/**
- * Keys of registered teams, remembered per team object: aggregates share their
- * unchanged team objects, so registering n teams computes n keys, not n².
- * A cache, not state: the key depends on the name alone.
- */
-const teamKeys = new WeakMap<Team, string>();
-
-function keyOf(team: Team): string {
-  let key = teamKeys.get(team);
-  if (key === undefined) {
-    key = nameKey(team.name);
-    teamKeys.set(team, key);
-  }
-  return key;
-}
-
 function nameKey(name: string): string {
   const trimmed = name.trim();
   if (PRINTABLE_ASCII.test(trimmed)) return trimmed.toLowerCase();
   return trimmed.normalize('NFKC').toLocaleLowerCase('en');
+}
+
+/** What registration checks a new team against, for one teams array. */
+interface Roster {
+  ids: Set<TeamId>;
+  names: Set<string>;
+  captains: Map<UserId, TeamId>;
+  seeds: Set<number>;
+}
+
+function rosterOf(teams: readonly Team[]): Roster {
+  const roster: Roster = {
+    ids: new Set(),
+    names: new Set(),
+    captains: new Map(),
+    seeds: new Set(),
+  };
+  for (const t of teams) enrol(roster, t);
+  return roster;
+}
+
+function enrol(roster: Roster, t: Team): void {
+  roster.ids.add(t.id);
+  roster.names.add(nameKey(t.name));
+  if (!roster.captains.has(t.captain_id)) roster.captains.set(t.captain_id, t.id);
+  if (t.seed !== null) roster.seeds.add(t.seed);
+}
+
+/**
+ * Rosters by teams array. A registration moves its roster on to the new
+ * array, so registering n teams costs O(n) checks in all, not O(n²); a
+ * superseded array that is read again gets its roster rebuilt.
+ */
+const rosters = new IdentityCache<readonly Team[], Roster>();
+
+function rosterFor(teams: readonly Team[]): Roster {
+  let roster = rosters.get(teams);
+  if (!roster) {
+    roster = rosterOf(teams);
+    rosters.set(teams, roster);
+  }
+  return roster;
 }
 
 /**
@@ -62,20 +88,24 @@ export function registerTeam(
       reason: `must be an integer from 1 to ${agg.max_teams}`,
     });
   }
-  if (agg.teams.some((t) => t.id === team.id)) return fail('conflict', { team_id: team.id });
+  const roster = rosterFor(agg.teams);
+  if (roster.ids.has(team.id)) return fail('conflict', { team_id: team.id });
   if (agg.teams.length >= agg.max_teams)
     return fail('tournament_full', { max_teams: agg.max_teams });
-  const key = nameKey(name);
-  if (agg.teams.some((t) => keyOf(t) === key)) return fail('team_name_taken', { name });
-  const captained = agg.teams.find((t) => t.captain_id === team.captain_id);
-  if (captained && team.captain_id !== agg.organizer_id) {
-    return fail('already_captain', { captain_id: team.captain_id, team_id: captained.id });
+  if (roster.names.has(nameKey(name))) return fail('team_name_taken', { name });
+  const captained = roster.captains.get(team.captain_id);
+  if (captained !== undefined && team.captain_id !== agg.organizer_id) {
+    return fail('already_captain', { captain_id: team.captain_id, team_id: captained });
   }
-  if (seed !== null && agg.teams.some((t) => t.seed === seed)) {
+  if (seed !== null && roster.seeds.has(seed)) {
     return fail('validation_error', { field: 'seed', reason: `seed ${seed} is taken` });
   }
   const added: Team = { id: team.id, name, captain_id: team.captain_id, seed };
-  const result = unchanged({ ...agg, teams: [...agg.teams, added] });
+  const teams = agg.teams.concat([added]);
+  rosters.delete(agg.teams);
+  enrol(roster, added);
+  rosters.set(teams, roster);
+  const result = unchanged({ ...agg, teams });
   result.events.push(
     toTournament({
       type: 'team_registered',

@@ -57,8 +57,7 @@ export function isUserDecided(m: Match): boolean {
 }
 
 function reopen(m: Match): Match {
-  const { walkover: _drop, ...rest } = m;
-  return { ...rest, status: 'waiting', winner: null, scores: null };
+  return { ...m, status: 'waiting', winner: null, scores: null, walkover: false };
 }
 
 /**

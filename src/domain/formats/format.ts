@@ -44,17 +44,29 @@ export function matchId(round: number, n: number): MatchId {
   return `r${round}_match_${n}`;
 }
 
-/** A match as the builders create it: both slots open, nothing decided. */
+/**
+ * A match as the builders create it: both slots open, nothing decided. Every
+ * field is present, always in this order, so that all matches share one
+ * object shape (the engine copies and reads them on every command).
+ */
 export function blankMatch(
   fields: Pick<Match, 'id' | 'round' | 'bracket' | 'bracket_round'> & Partial<Match>,
 ): Match {
   return {
-    team1_id: null,
-    team2_id: null,
-    status: 'waiting',
-    winner: null,
-    scores: null,
-    ...fields,
+    id: fields.id,
+    round: fields.round,
+    bracket: fields.bracket,
+    bracket_round: fields.bracket_round,
+    team1_id: fields.team1_id ?? null,
+    team2_id: fields.team2_id ?? null,
+    status: fields.status ?? 'waiting',
+    winner: fields.winner ?? null,
+    scores: fields.scores ?? null,
+    walkover: fields.walkover ?? false,
+    winner_to: fields.winner_to ?? null,
+    loser_to: fields.loser_to ?? null,
+    team1_from: fields.team1_from ?? null,
+    team2_from: fields.team2_from ?? null,
   };
 }
 
