@@ -4,8 +4,14 @@
  * seeded random results. Prints a table, then as its last line one JSON object.
  *
  *   npm run bench:engine
+ *
+ * Every (workload, engine) pair is measured in a fresh Node process of its own,
+ * so that no engine runs on a heap or a JIT warmed or littered by another.
+ * In each process: one cold run (the first, JIT and heap growth included),
+ * then WARMUP untimed runs, then RUNS timed runs; the median is the figure.
  */
-
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { pairSwissRound } from '../src/domain/formats/swiss-pairing.js';
 import { bracketsManagerDoubleElimination } from './engine/brackets-manager.js';
 import { withSeededMathRandom } from './engine/random.js';
@@ -14,28 +20,63 @@ import { organizerDoubleElimination, organizerSwiss } from './engine/tournament-
 import { tourneyDoubleElimination, tourneySwiss } from './engine/tourney.js';
 
 const SEED = 20260101;
-/** Timed runs per measurement, after one untimed warm-up run; the median is reported. */
-const RUNS = 5;
+const WARMUP = 5;
+const RUNS = 15;
 const TEAMS = 256;
 const SWISS_ROUNDS = 8;
 const BIG_FIELD = 4096;
 /** Rounds played in the big field before the timed pairing. */
 const BIG_FIELD_PLAYED = 5;
 
-async function medianMs(fn: () => unknown): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return round(times[Math.floor(times.length / 2)] as number);
+const MEASURES: Record<string, () => unknown> = {
+  'double_elimination/tourney': () => tourneyDoubleElimination(TEAMS, SEED),
+  'double_elimination/brackets-manager': () => bracketsManagerDoubleElimination(TEAMS, SEED),
+  'double_elimination/tournament-organizer': () =>
+    withSeededMathRandom(SEED, () => organizerDoubleElimination(TEAMS, SEED)),
+  'swiss/tourney': () => tourneySwiss(TEAMS, SWISS_ROUNDS, SEED),
+  'swiss/tournament-organizer': () =>
+    withSeededMathRandom(SEED, () => organizerSwiss(TEAMS, SWISS_ROUNDS, SEED)),
+};
+
+interface Timing {
+  cold_ms: number;
+  median_ms: number;
 }
 
 function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
+  return Math.round(ms * 100) / 100;
+}
+
+async function timeOnce(fn: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** Child side: measures one (workload, engine) pair and prints its timing as JSON. */
+async function measure(key: string): Promise<void> {
+  const fn = MEASURES[key];
+  if (!fn) throw new Error(`unknown measure ${key}`);
+  const cold = await timeOnce(fn);
+  for (let i = 0; i < WARMUP; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push(await timeOnce(fn));
+  times.sort((a, b) => a - b);
+  const timing: Timing = {
+    cold_ms: round(cold),
+    median_ms: round(times[Math.floor(times.length / 2)] as number),
+  };
+  console.log(JSON.stringify(timing));
+}
+
+/** Parent side: runs one measure in a fresh process. */
+function inChild(key: string): Timing {
+  const out = execFileSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--measure', key],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return JSON.parse(out.trim().split('\n').pop() as string) as Timing;
 }
 
 interface Row {
@@ -44,29 +85,45 @@ interface Row {
   peer: string;
   peer_ms: number;
   ratio: number;
+  tourney_cold_ms: number;
+  peer_cold_ms: number;
+  cold_ratio: number;
 }
 
-function row(name: string, tourney_ms: number, peer: string, peer_ms: number): Row {
+function row(name: string, tourney: Timing, peer: string, theirs: Timing): Row {
   // How many times faster Tourney is than the peer: the goal is 10 or more.
-  return { name, tourney_ms, peer, peer_ms, ratio: Math.round((peer_ms / tourney_ms) * 100) / 100 };
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  return {
+    name,
+    tourney_ms: tourney.median_ms,
+    peer,
+    peer_ms: theirs.median_ms,
+    ratio: ratio(theirs.median_ms, tourney.median_ms),
+    tourney_cold_ms: tourney.cold_ms,
+    peer_cold_ms: theirs.cold_ms,
+    cold_ratio: ratio(theirs.cold_ms, tourney.cold_ms),
+  };
 }
 
 async function main(): Promise<void> {
   const de = `double_elimination_${TEAMS}`;
   const swiss = `swiss_${TEAMS}x${SWISS_ROUNDS}`;
-  const tourneyDe = await medianMs(() => tourneyDoubleElimination(TEAMS, SEED));
-  const bmDe = await medianMs(() => bracketsManagerDoubleElimination(TEAMS, SEED));
-  const toDe = await medianMs(() =>
-    withSeededMathRandom(SEED, () => organizerDoubleElimination(TEAMS, SEED)),
-  );
-  const tourneySw = await medianMs(() => tourneySwiss(TEAMS, SWISS_ROUNDS, SEED));
-  const toSw = await medianMs(() =>
-    withSeededMathRandom(SEED, () => organizerSwiss(TEAMS, SWISS_ROUNDS, SEED)),
-  );
+  const t = Object.fromEntries(Object.keys(MEASURES).map((k) => [k, inChild(k)]));
+  const get = (k: string) => t[k] as Timing;
   const workloads = [
-    row(de, tourneyDe, 'brackets-manager', bmDe),
-    row(de, tourneyDe, 'tournament-organizer', toDe),
-    row(swiss, tourneySw, 'tournament-organizer', toSw),
+    row(
+      de,
+      get('double_elimination/tourney'),
+      'brackets-manager',
+      get('double_elimination/brackets-manager'),
+    ),
+    row(
+      de,
+      get('double_elimination/tourney'),
+      'tournament-organizer',
+      get('double_elimination/tournament-organizer'),
+    ),
+    row(swiss, get('swiss/tourney'), 'tournament-organizer', get('swiss/tournament-organizer')),
   ];
 
   // With n >= 2r + 2 teams after r rounds, a rematch-free pairing always exists
@@ -80,19 +137,27 @@ async function main(): Promise<void> {
   let bigRematches = 0;
   for (let r = 0; r < BIG_FIELD_PLAYED; r++) bigRematches += field.playRound();
   const snapshot = field.players();
-  const pair4096 = await medianMs(() => pairSwissRound(snapshot));
+  await timeOnce(() => pairSwissRound(snapshot));
+  const pairTimes: number[] = [];
+  for (let i = 0; i < 5; i++) pairTimes.push(await timeOnce(() => pairSwissRound(snapshot)));
+  pairTimes.sort((a, b) => a - b);
+  const pair4096 = round(pairTimes[2] as number);
   for (let r = BIG_FIELD_PLAYED; r < SWISS_ROUNDS; r++) bigRematches += field.playRound();
 
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
-  console.log(`Engine benchmark: seed ${SEED}, median of ${RUNS} runs, node ${process.version}`);
   console.log(
-    `${pad('workload', 26)}${pad('tourney ms', 12)}${pad('peer', 22)}${pad('peer ms', 10)}speedup (peer/tourney)`,
+    `Engine benchmark: seed ${SEED}, node ${process.version}; each engine in its own process: ` +
+      `median of ${RUNS} runs after ${WARMUP} warm-up runs, and the first (cold) run`,
+  );
+  console.log(
+    `${pad('workload', 24)}${pad('tourney ms', 12)}${pad('peer', 22)}${pad('peer ms', 10)}${pad('speedup', 9)}${pad('cold: tourney', 15)}${pad('peer', 10)}speedup`,
   );
   for (const w of workloads) {
     console.log(
-      `${pad(w.name, 26)}${pad(w.tourney_ms, 12)}${pad(w.peer, 22)}${pad(w.peer_ms, 10)}${w.ratio}`,
+      `${pad(w.name, 24)}${pad(w.tourney_ms, 12)}${pad(w.peer, 22)}${pad(w.peer_ms, 10)}${pad(w.ratio, 9)}${pad(w.tourney_cold_ms, 15)}${pad(w.peer_cold_ms, 10)}${w.cold_ratio}`,
     );
   }
+  console.log('speedup = peer time / Tourney time (goal: 10 or more)');
   console.log(
     `pair one round of a ${BIG_FIELD}-team Swiss after ${BIG_FIELD_PLAYED} rounds: ${pair4096} ms`,
   );
@@ -108,4 +173,6 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+const at = process.argv.indexOf('--measure');
+if (at !== -1) await measure(process.argv[at + 1] as string);
+else await main();
