@@ -32,14 +32,10 @@ export class IdentityCache<K extends object, V> {
     this.promote(at === -1 ? this.keys.length - 1 : at, key, value);
   }
 
-  /** Forgets `key`: its value is about to change for another key. */
-  delete(key: K): void {
-    const at = this.keys.indexOf(key);
-    if (at === -1) return;
-    this.keys.splice(at, 1);
-    this.values.splice(at, 1);
-    this.keys.push(undefined);
-    this.values.push(undefined);
+  /** Files the value of `from` under `to` instead (`from` is forgotten). */
+  rekey(from: K, to: K, value: V): void {
+    const at = this.keys.indexOf(from);
+    this.promote(at === -1 ? this.keys.length - 1 : at, to, value);
   }
 
   /** Puts (key, value) first, dropping what was at position `from`. */

@@ -89,14 +89,29 @@ export class MatchList implements Iterable<Match> {
 
   /** A new list holding a copy of `matches`. */
   static of(matches: readonly Match[], tally: RoundTally | null = null): MatchList {
+    const index = { byId: new Map<MatchId, number>(), byRound: new Map<number, number[]>() };
+    const list = MatchList.adopt(matches.slice(), index, tally);
+    for (let i = 0; i < matches.length; i++) addToIndex(list.#family, matches[i] as Match, i);
+    return list;
+  }
+
+  /**
+   * A new list made of `data` and its index, which it takes over: the caller
+   * must not touch them again. `index` maps each match's id to its position
+   * and each round to its positions, ascending.
+   */
+  static adopt(
+    data: Match[],
+    index: { byId: Map<MatchId, number>; byRound: Map<number, number[]> },
+    tally: RoundTally | null = null,
+  ): MatchList {
     const family: Family = {
-      data: matches.slice(),
-      byId: new Map(),
-      byRound: new Map(),
+      data,
+      byId: index.byId,
+      byRound: index.byRound,
       latest: undefined as unknown as MatchList,
     };
-    for (let i = 0; i < family.data.length; i++) addToIndex(family, family.data[i] as Match, i);
-    const list = new MatchList(family, matches.length, tally);
+    const list = new MatchList(family, data.length, tally);
     family.latest = list;
     return list;
   }

@@ -371,7 +371,7 @@ export class Work {
 
   private committed(): MatchList {
     const tally = this.tally === null ? null : { ...this.tally };
-    if (this.flat) return MatchList.of(this.flat.matches, tally);
+    if (this.flat) return MatchList.adopt(this.flat.matches, this.flat, tally);
     if (this.replaced.length === 0 && this.appended.length === 0) return this.list;
     return this.list.commit(this.replaced, this.replacements, this.appended, tally);
   }

@@ -39,9 +39,9 @@ function rosterOf(teams: readonly Team[]): Roster {
   return roster;
 }
 
-function enrol(roster: Roster, t: Team): void {
+function enrol(roster: Roster, t: Team, key = nameKey(t.name)): void {
   roster.ids.add(t.id);
-  roster.names.add(nameKey(t.name));
+  roster.names.add(key);
   if (!roster.captains.has(t.captain_id)) roster.captains.set(t.captain_id, t.id);
   if (t.seed !== null) roster.seeds.add(t.seed);
 }
@@ -92,7 +92,8 @@ export function registerTeam(
   if (roster.ids.has(team.id)) return fail('conflict', { team_id: team.id });
   if (agg.teams.length >= agg.max_teams)
     return fail('tournament_full', { max_teams: agg.max_teams });
-  if (roster.names.has(nameKey(name))) return fail('team_name_taken', { name });
+  const key = nameKey(name);
+  if (roster.names.has(key)) return fail('team_name_taken', { name });
   const captained = roster.captains.get(team.captain_id);
   if (captained !== undefined && team.captain_id !== agg.organizer_id) {
     return fail('already_captain', { captain_id: team.captain_id, team_id: captained });
@@ -102,9 +103,8 @@ export function registerTeam(
   }
   const added: Team = { id: team.id, name, captain_id: team.captain_id, seed };
   const teams = agg.teams.concat([added]);
-  rosters.delete(agg.teams);
-  enrol(roster, added);
-  rosters.set(teams, roster);
+  enrol(roster, added, key);
+  rosters.rekey(agg.teams, teams, roster);
   const result = unchanged({ ...agg, teams });
   result.events.push(
     toTournament({
