@@ -43,6 +43,22 @@ export interface MemorySample {
   drainMs: number;
 }
 
+/**
+ * When event n (index n - 1) passed each point of the server, on the server's clock (ms since the
+ * epoch; NaN when not seen): `t` before Outbox.commit, `pub` as the outbox hands it to the bus
+ * after the commit, `hub` as it comes off the bus into the LiveHub, `written` once the hub's
+ * fan-out of it to every client has run (the next turn of the event loop after delivery). That
+ * turn can come late when the publisher never waits on I/O: with PGlite and the in-process bus,
+ * once a commit and its fan-out take longer than the interval, the whole run goes on in promise
+ * callbacks and every `written` stamp lands at its end (10,000 clients here): void figures.
+ */
+export interface EventTimes {
+  t: number[];
+  pub: number[];
+  hub: number[];
+  written: number[];
+}
+
 /** Streams the server ended, and the reasons serveEventStream logged for them. */
 export interface StreamEnds {
   total: number;
@@ -54,7 +70,7 @@ export type FromServer =
   | { kind: 'clock'; now: number }
   | { kind: 'mem'; mem: MemorySample }
   | { kind: 'published'; commitMs: number[]; commitErrors: number; cpuMs: number }
-  | { kind: 'bus'; busMs: number[] }
+  | { kind: 'bus'; times: EventTimes }
   | { kind: 'ends'; ends: StreamEnds }
   | { kind: 'stopped' }
   | { kind: 'error'; message: string };
@@ -89,9 +105,34 @@ async function main(): Promise<void> {
     ? await RedisBus.connect(redisUrl, { prefix: process.env.BENCH_PREFIX ?? '' })
     : new MemoryBus();
   const logger = createLogger('silent');
-  // The hub listens through this wrapper, which notes when each event comes off the bus
-  // (publish timestamp -> bus delivery: the commit plus the bus hop), before the hub fans it out.
-  const busMs = new Map<number, number>();
+  const times: EventTimes = { t: [], pub: [], hub: [], written: [] };
+  /** The tick number of one of our messages, or 0 for anything else. */
+  const tickOf = (raw: string): number => {
+    try {
+      const { n } = JSON.parse(raw) as { n?: unknown };
+      return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 0;
+    } catch {
+      return 0;
+    }
+  };
+  // The outbox publishes through this wrapper, which notes when each event is handed to the bus
+  // after its commit: the start of the delay the issue's goal is about.
+  const outboxBus: Bus = {
+    publish: (channel, message) => {
+      const at = now();
+      const n = tickOf(message);
+      if (n > 0 && Number.isNaN(times.pub[n - 1] ?? Number.NaN)) times.pub[n - 1] = at;
+      return bus.publish(channel, message);
+    },
+    subscribe: (channel, handler, opts) => bus.subscribe(channel, handler, opts),
+    ping: () => bus.ping(),
+    onReconnect: (listener) => bus.onReconnect(listener),
+    close: () => bus.close(),
+  };
+  // The hub listens through this one, which notes when each event comes off the bus, before the
+  // hub fans it out, and when the fan-out has run: the hub hands the event to every stream at
+  // once and each stream writes it to its socket in that turn of the event loop (or in the
+  // microtasks and ticks that follow it), so a setImmediate callback runs after the last write.
   const timedBus: Bus = {
     publish: (channel, message) => bus.publish(channel, message),
     subscribe: (channel, handler, opts) =>
@@ -99,14 +140,11 @@ async function main(): Promise<void> {
         channel,
         (name, raw) => {
           const at = now();
-          try {
-            const { n, t } = JSON.parse(raw) as { n?: number; t?: number };
-            if (typeof n === 'number' && typeof t === 'number' && !busMs.has(n))
-              busMs.set(n, at - t);
-          } catch {
-            // not one of ours
-          }
+          const n = tickOf(raw);
+          const first = n > 0 && Number.isNaN(times.hub[n - 1] ?? Number.NaN);
+          if (first) times.hub[n - 1] = at;
           handler(name, raw);
+          if (first) setImmediate(() => (times.written[n - 1] = now()));
         },
         opts,
       ),
@@ -115,7 +153,7 @@ async function main(): Promise<void> {
     close: () => bus.close(),
   };
   const hub = new LiveHub(timedBus, { db: database.db });
-  const outbox = new Outbox(database, bus, logger);
+  const outbox = new Outbox(database, outboxBus, logger);
   outbox.start();
 
   // serveEventStream logs why it ends a stream (slow client, failed delivery or replay); a
@@ -204,12 +242,16 @@ async function main(): Promise<void> {
             send({ kind: 'ends', ends });
             break;
           case 'bus':
-            send({ kind: 'bus', busMs: [...busMs.values()] });
+            send({ kind: 'bus', times });
             break;
           case 'publish': {
             const commitMs: number[] = [];
             let commitErrors = 0;
-            busMs.clear();
+            const unseen = () => Array.from({ length: raw.count }, () => Number.NaN);
+            times.t = unseen();
+            times.pub = unseen();
+            times.hub = unseen();
+            times.written = unseen();
             const cpu0 = process.cpuUsage();
             const start = performance.now();
             for (let n = 1; n <= raw.count; n++) {
@@ -217,9 +259,11 @@ async function main(): Promise<void> {
               const wait = due - performance.now();
               if (wait > 0) await new Promise((r) => setTimeout(r, wait));
               const t0 = performance.now();
-              // The publish timestamp is taken before Outbox.commit (so before waiting for a pool
-              // connection): the measured delay covers commit, bus, hub and the write to each client.
+              // `t` is taken before Outbox.commit (so before waiting for a pool connection): the
+              // end-to-end delay from it covers the commit too. The delay of the issue's goal starts
+              // later, when the outbox hands the committed event to the bus (`times.pub`).
               const t = now();
+              times.t[n - 1] = t;
               // A commit that fails (say, no pool connection within its timeout) is retried, as a
               // client would retry its write; the event keeps its first timestamp.
               for (;;) {

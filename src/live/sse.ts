@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fail } from '../http/api-error.js';
 import type { Executor } from '../store/database.js';
@@ -35,8 +37,63 @@ export function lastEventIdOf(request: FastifyRequest): number | null {
   return Number(text);
 }
 
-function frame(e: LoggedEvent): string {
-  return `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({ id: e.seq, ...e.data })}\n\n`;
+/**
+ * One message's bytes, built once per event and written as they are to every
+ * client of its channel: `body` is the SSE message (`id:`, `event:`, `data:`),
+ * `chunk` the same bytes as one HTTP/1.1 chunk (size line, body, CRLF) for the
+ * streams whose response is chunked.
+ */
+export interface SseFrame {
+  readonly body: Buffer;
+  readonly chunk: Buffer;
+}
+
+/** Frames of the events in hand, by event object: the hub gives the same object to every stream. */
+const frames = new WeakMap<LoggedEvent, SseFrame>();
+
+/** The SSE message of an event (its data with its `id`, as the bus carries it). */
+export function sseFrame(e: LoggedEvent): SseFrame {
+  const known = frames.get(e);
+  if (known) return known;
+  const text = `id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify({ id: e.seq, ...e.data })}\n\n`;
+  const length = Buffer.byteLength(text);
+  const head = `${length.toString(16)}\r\n`;
+  const chunk = Buffer.allocUnsafe(head.length + length + 2);
+  chunk.write(head, 0, 'latin1');
+  chunk.write(text, head.length, 'utf8');
+  chunk.write('\r\n', head.length + length, 'latin1');
+  const frame = { body: chunk.subarray(head.length, head.length + length), chunk };
+  frames.set(e, frame);
+  return frame;
+}
+
+/**
+ * The socket to write whole chunks to, bypassing the response's own chunking: only while the
+ * response is chunked, owns its socket and holds nothing back itself (its headers and earlier
+ * writes are all in the socket, in order). Otherwise the response writes (and frames) the body.
+ */
+function directSocket(res: ServerResponse): Socket | null {
+  const socket = res.socket;
+  return res.chunkedEncoding &&
+    socket instanceof Socket &&
+    res.writableLength === socket.writableLength
+    ? socket
+    : null;
+}
+
+/** Resolves once the socket has sent what it held past its limit, or the response is over. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const socket = res.socket;
+    if (res.destroyed || res.writableEnded || !socket?.writableNeedDrain) return resolve();
+    const done = () => {
+      socket.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /**
@@ -44,6 +101,12 @@ function frame(e: LoggedEvent): string {
  * the client's last id, then live events, with no gap and no duplicate. Live
  * events are taken from the bus; a hole in their ids (a message the bus lost)
  * is filled from the log before going on.
+ *
+ * A live event that follows the last one sent is written at once, from the
+ * hub's delivery: each event's message is built once ({@link sseFrame}) and
+ * its bytes go to every client's socket as one write. Anything else (events
+ * arriving during the replay or behind a hole) waits its turn in the stream's
+ * queue.
  */
 export async function serveEventStream(
   request: FastifyRequest,
@@ -63,12 +126,16 @@ export async function serveEventStream(
     'x-accel-buffering': 'no',
   });
   res.write(`retry: ${opts.retryMs ?? 2000}\n\n`);
+  // Each message is sent as soon as it is written, not held back to be merged with the next.
+  if (res.socket instanceof Socket) res.socket.setNoDelay(true);
 
   let closed = false;
   let lastSent = from ?? 0;
   let replayed = false;
   const early: LoggedEvent[] = [];
   let chain: Promise<void> = Promise.resolve();
+  /** Deliveries waiting in `chain`; while there are any, live events queue behind them. */
+  let queued = 0;
   opts.hub.connections++;
 
   const close = () => {
@@ -83,7 +150,10 @@ export async function serveEventStream(
 
   const write = (e: LoggedEvent) => {
     if (closed) return;
-    res.write(frame(e));
+    const frame = sseFrame(e);
+    const socket = directSocket(res);
+    if (socket) socket.write(frame.chunk);
+    else res.write(frame.body);
     lastSent = e.seq;
     if (res.writableLength > maxBuffered) {
       request.log.info({ channel: opts.channel }, 'SSE client too slow; disconnected');
@@ -98,10 +168,10 @@ export async function serveEventStream(
       const page = await readEventsSince(opts.db, opts.channel, lastSent, REPLAY_PAGE);
       for (const e of page) {
         if (e.seq > upTo) return;
-        write(e);
+        if (e.seq > lastSent) write(e);
       }
       if (page.length < REPLAY_PAGE) return;
-      if (res.writableNeedDrain) await new Promise((r) => res.once('drain', r));
+      await drained(res);
     }
   };
 
@@ -111,35 +181,43 @@ export async function serveEventStream(
     if (!closed && e.seq > lastSent) write(e);
   };
 
-  const enqueue = (e: LoggedEvent) => {
+  /** Runs `task` after everything queued before it; a failure ends the stream. */
+  const queue = (task: () => Promise<void>, failure: string) => {
+    queued++;
     chain = chain
-      .then(() => deliver(e))
+      .then(task)
       .catch((err) => {
-        request.log.warn({ err: (err as Error).message }, 'SSE delivery failed');
+        request.log.warn({ err: (err as Error).message, channel: opts.channel }, failure);
         close();
+      })
+      .finally(() => {
+        queued--;
       });
   };
 
   const unlisten = opts.hub.listen(opts.channel, (e) => {
     if (closed) return;
-    if (replayed) enqueue(e);
-    else early.push(e);
+    if (!replayed) early.push(e);
+    else if (queued > 0 || e.seq > lastSent + 1) queue(() => deliver(e), 'SSE delivery failed');
+    else if (e.seq === lastSent + 1) {
+      // The next event with nothing queued before it: written now, in the hub's delivery. A
+      // failure ends this stream alone; the hub goes on with the other clients.
+      try {
+        write(e);
+      } catch (err) {
+        request.log.warn(
+          { err: (err as Error).message, channel: opts.channel },
+          'SSE delivery failed',
+        );
+        close();
+      }
+    }
   });
   const heartbeat = setInterval(() => {
     if (closed) return;
     res.write(': heartbeat\n\n');
     // An event the bus lost with nothing after it: the hub's poll of the log knows of it.
-    if (opts.hub.latest(opts.channel) > lastSent) {
-      chain = chain
-        .then(() => catchUp())
-        .catch((err) => {
-          request.log.warn(
-            { err: (err as Error).message, channel: opts.channel },
-            'SSE catch-up failed',
-          );
-          close();
-        });
-    }
+    if (opts.hub.latest(opts.channel) > lastSent) queue(() => catchUp(), 'SSE catch-up failed');
   }, heartbeatMs);
   heartbeat.unref();
   res.on('close', close);
@@ -155,5 +233,5 @@ export async function serveEventStream(
     return;
   }
   replayed = true;
-  for (const e of early.splice(0)) enqueue(e);
+  for (const e of early.splice(0)) queue(() => deliver(e), 'SSE delivery failed');
 }
