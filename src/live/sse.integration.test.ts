@@ -129,6 +129,19 @@ describe.each(combos)('SSE over %s + %s', (store, bus) => {
     await c.close();
   });
 
+  it('sends a client without Last-Event-ID every event committed after its response arrived', async () => {
+    // A new channel each time: the stream's bus subscription starts with the request.
+    for (let i = 0; i < 10; i++) {
+      const ch = `tournament:t_start_${i}:events`;
+      await h.emit(ch, 1);
+      const c = await SseClient.open(`${h.url}/events/${ch}`);
+      await h.emit(ch, 2);
+      await c.until((x) => x.messages.length >= 1);
+      expect(c.messages.map((m) => m.id)).toEqual(['2']);
+      await c.close();
+    }
+  });
+
   it('replays what a client missed after Last-Event-ID (header or query), then goes live', async () => {
     const ch = 'tournament:t_replay:events';
     for (let i = 1; i <= 5; i++) await h.emit(ch, i);

@@ -118,17 +118,6 @@ export async function serveEventStream(
   const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
   const res = reply.raw;
 
-  reply.hijack();
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  res.write(`retry: ${opts.retryMs ?? 2000}\n\n`);
-  // Each message is sent as soon as it is written, not held back to be merged with the next.
-  if (res.socket instanceof Socket) res.socket.setNoDelay(true);
-
   let closed = false;
   let lastSent = from ?? 0;
   let replayed = false;
@@ -138,13 +127,15 @@ export async function serveEventStream(
   let queued = 0;
   opts.hub.connections++;
 
+  let heartbeat: NodeJS.Timeout | undefined;
+
   const close = () => {
     if (closed) return;
     closed = true;
     opts.hub.connections--;
     clearInterval(heartbeat);
-    void unlisten.then((off) => off());
-    if (!res.destroyed) res.end();
+    void unlisten.then((off) => off()).catch(() => {});
+    if (!res.destroyed && res.headersSent) res.end();
     opts.onClose?.();
   };
 
@@ -213,20 +204,41 @@ export async function serveEventStream(
       }
     }
   });
-  const heartbeat = setInterval(() => {
+  res.on('close', close);
+  res.on('error', close);
+
+  // The stream's starting point is fixed before the client hears 200: every event
+  // committed after the response reaches it is delivered, even one without a
+  // Last-Event-ID.
+  try {
+    await unlisten;
+    if (from === null) lastSent = await lastEventSeq(opts.db, opts.channel);
+  } catch (err) {
+    request.log.warn({ err: (err as Error).message, channel: opts.channel }, 'SSE start failed');
+    close();
+    fail('service_unavailable', { channel: opts.channel }, 'live events are unavailable');
+  }
+  reply.hijack();
+  if (closed) return;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write(`retry: ${opts.retryMs ?? 2000}\n\n`);
+  // Each message is sent as soon as it is written, not held back to be merged with the next.
+  if (res.socket instanceof Socket) res.socket.setNoDelay(true);
+  heartbeat = setInterval(() => {
     if (closed) return;
     res.write(': heartbeat\n\n');
     // An event the bus lost with nothing after it: the hub's poll of the log knows of it.
     if (opts.hub.latest(opts.channel) > lastSent) queue(() => catchUp(), 'SSE catch-up failed');
   }, heartbeatMs);
   heartbeat.unref();
-  res.on('close', close);
-  res.on('error', close);
 
   try {
-    await unlisten;
-    if (from === null) lastSent = await lastEventSeq(opts.db, opts.channel);
-    else await catchUp();
+    if (from !== null) await catchUp();
   } catch (err) {
     request.log.warn({ err: (err as Error).message }, 'SSE replay failed');
     close();
