@@ -20,8 +20,8 @@ import { organizerDoubleElimination, organizerSwiss } from './engine/tournament-
 import { tourneyDoubleElimination, tourneySwiss } from './engine/tourney.js';
 
 const SEED = 20260101;
-const WARMUP = 5;
-const RUNS = 15;
+const WARMUP = 20;
+const RUNS = 20;
 const TEAMS = 256;
 const SWISS_ROUNDS = 8;
 const BIG_FIELD = 4096;
