@@ -11,14 +11,23 @@
  * - recovery: kill -9 of a server, then writes (POST .../teams) through the
  *   gateway until one succeeds.
  *
+ * The process runner keeps one standby process (TOURNAMENT_STANDBY=1, the
+ * default): each publish hands it the tournament. Every measurement is also
+ * made with the standby disabled (TOURNAMENT_STANDBY=0: each publish starts a
+ * process from nothing), the cold-start baseline. Also measured: the RSS of
+ * the standby process itself, and of `--play` servers once a whole tournament
+ * of `--play-teams` teams has been played on them (a server that has worked,
+ * not just started).
+ *
  * Baseline in the same run: the inline runner (embedded PGlite + in-process
  * bus, each tournament server an HTTP server inside the orchestrator), publish-to-ready.
- * The orchestrator under test runs in this process in both cases.
+ * The orchestrator under test runs in this process in all cases.
  *
  *   npm run bench:spawn
- *   npm run bench:spawn -- --tournaments 3 --kills 1 --inline 3   # smoke test
+ *   npm run bench:spawn -- --tournaments 3 --kills 1 --inline 3 --cold 3 --play 1   # smoke test
  *
- * Flags: --tournaments 20  --kills 5  --inline 20  --ports 6950-6989
+ * Flags: --tournaments 20  --kills 5  --inline 20  --cold 20  --play 3  --play-teams 32
+ *        --ports 6950-6989
  * Prints a table, then as its last line one JSON object.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -47,6 +56,9 @@ import { flag, MiB, round, sleep, summarize, table } from './support/stats.js';
 const TOURNAMENTS = Number(flag('tournaments') ?? 20);
 const KILLS = Math.min(TOURNAMENTS, Number(flag('kills') ?? 5));
 const INLINE = Number(flag('inline') ?? TOURNAMENTS);
+const COLD = Number(flag('cold') ?? TOURNAMENTS);
+const PLAY = Math.min(TOURNAMENTS, Number(flag('play') ?? 3));
+const PLAY_TEAMS = Number(flag('play-teams') ?? 32);
 const PORTS = flag('ports') ?? '6950-6989';
 const SECRET = 'bench-session-secret-0123456789';
 /** Goals of the issue. */
@@ -138,6 +150,9 @@ interface Kill {
 }
 
 interface ProcessResult {
+  standby: number;
+  /** Publishes whose server is a process that was waiting as a standby when the publish began. */
+  from_standby: number;
   publish: ReturnType<typeof summarize>;
   spawn_to_healthy: ReturnType<typeof summarize>;
   healthz_after_publish: ReturnType<typeof summarize>;
@@ -145,11 +160,54 @@ interface ProcessResult {
   rss_at_ready_mib: ReturnType<typeof summarize>;
   kills: Kill[];
   recovery: ReturnType<typeof summarize>;
+  /** RSS of the standby processes alive when the servers were measured. */
+  standby_rss_mib: number[];
+  /** RSS of servers on which a whole tournament was played, 3 s after its final. */
+  rss_after_play_mib: ReturnType<typeof summarize>;
   load_1m: number;
 }
 
-async function runProcess(cli: string, n: number, kills: number): Promise<ProcessResult> {
-  const db = await createBenchDatabase('spawn');
+/** Plays a whole single-elimination tournament of PLAY_TEAMS teams through the gateway. */
+async function playTournament(gw: Gateway, id: string): Promise<void> {
+  const ok = (r: { status: number; body: unknown }, what: string) => {
+    if (r.status !== 200 && r.status !== 201)
+      throw new Error(`${id}: ${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    return r;
+  };
+  for (let i = 1; i <= PLAY_TEAMS; i++)
+    ok(await gw.api('POST', `/api/v1/tournaments/${id}/teams`, { name: `Player ${i}` }), 'team');
+  ok(await gw.api('POST', `/api/v1/tournaments/${id}/start`), 'start');
+  for (let round = 0; round < 20; round++) {
+    const r = ok(await gw.api('GET', `/api/v1/tournaments/${id}/matches`), 'matches');
+    const body = r.body as { matches?: unknown } | null;
+    const matches = (body?.matches ?? []) as Array<{
+      id: string;
+      status: string;
+      team1_id: string;
+    }>;
+    const pending = matches.filter((m) => m.status === 'pending');
+    if (pending.length === 0) break;
+    for (const m of pending)
+      ok(
+        await gw.api('POST', `/api/v1/tournaments/${id}/matches/${m.id}/result`, {
+          winner: m.team1_id,
+        }),
+        'result',
+      );
+    ok(await gw.api('GET', `/api/v1/tournaments/${id}/standings`), 'standings');
+  }
+  const state = (await gw.api('GET', `/api/v1/tournaments/${id}`)).body?.state;
+  if (state !== 'COMPLETED') throw new Error(`${id}: played out but ${String(state)}`);
+}
+
+async function runProcess(
+  cli: string,
+  n: number,
+  kills: number,
+  standby: number,
+  play: number,
+): Promise<ProcessResult> {
+  const db = await createBenchDatabase(`spawn${standby}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'tourney-bench-spawn-'));
   const prefix = uniquePrefix('spawn');
   const config = loadConfig({
@@ -162,6 +220,7 @@ async function runProcess(cli: string, n: number, kills: number): Promise<Proces
     // Inherited by the tournament servers: their stdout is forwarded to ours.
     LOG_LEVEL: 'warn',
     CHANNEL_PREFIX: prefix,
+    TOURNAMENT_STANDBY: String(standby),
   });
   const pids = new Set<number>();
   const query = new pg.Pool({ connectionString: db.url, max: 1 });
@@ -188,6 +247,12 @@ async function runProcess(cli: string, n: number, kills: number): Promise<Proces
       if (cmdline.includes(cli)) process.kill(pid, 'SIGKILL');
     }
   };
+  let runner: ProcessRunner | undefined;
+  const standbyPids = () => {
+    const now = runner?.standbyProcesses().map((p) => p.pid) ?? [];
+    for (const pid of now) pids.add(pid);
+    return now;
+  };
   const forget = onInterrupt(async () => {
     killOurs();
     await db.drop();
@@ -196,7 +261,7 @@ async function runProcess(cli: string, n: number, kills: number): Promise<Proces
     bus = await RedisBus.connect(REDIS_URL, { prefix });
     database = await openPostgres(db.url);
     const { logger, readyMs, errors } = capturingLogger();
-    const runner = new ProcessRunner(config, logger, [cli]);
+    runner = new ProcessRunner(config, logger, [cli]);
     const app = await buildOrchestratorApp({ config, database, bus, logger, runner });
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
@@ -211,12 +276,16 @@ async function runProcess(cli: string, n: number, kills: number): Promise<Proces
 
       const published: Published[] = [];
       const rssAtReady: number[] = [];
+      let fromStandby = 0;
       for (let i = 0; i < n; i++) {
+        const waiting = new Set(runner.standbyProcesses().map((s) => s.pid));
         const [p] = await publishMany(gw, 1, `Process cup ${i + 1}`);
         published.push(p as Published);
         const pid = await pidOf((p as Published).id);
+        if (pid && waiting.has(pid)) fromStandby++;
         const rss = pid ? rssOf(pid) : null;
         if (rss !== null) rssAtReady.push(rss / MiB);
+        standbyPids();
       }
       // Every server up, the warm-up one too; then a moment for their start-up garbage to settle.
       await sleep(3000);
@@ -226,6 +295,22 @@ async function runProcess(cli: string, n: number, kills: number): Promise<Proces
         const value = pid ? rssOf(pid) : null;
         if (value === null) throw new Error(`${p.id}: no process to measure (pid ${pid})`);
         rss.push(value / MiB);
+      }
+      const standbyRss = standbyPids()
+        .map((pid) => rssOf(pid))
+        .filter((v): v is number => v !== null)
+        .map((v) => v / MiB);
+
+      // A server that has worked: a whole tournament played on it, then 3 s.
+      const played = published.slice(kills, kills + play);
+      for (const p of played) await playTournament(gw, p.id);
+      await sleep(3000);
+      const rssAfterPlay: number[] = [];
+      for (const p of played) {
+        const pid = await pidOf(p.id);
+        const value = pid ? rssOf(pid) : null;
+        if (value === null) throw new Error(`${p.id}: no process to measure after play`);
+        rssAfterPlay.push(value / MiB);
       }
 
       const killed: Kill[] = [];
@@ -260,7 +345,10 @@ async function runProcess(cli: string, n: number, kills: number): Promise<Proces
         if (newPid === oldPid) console.warn(`${p.id}: pid unchanged after kill -9`);
       }
       for (const e of errors) console.warn(e);
+      standbyPids();
       return {
+        standby,
+        from_standby: fromStandby,
         publish: summarize(published.map((p) => p.publish_ms)),
         spawn_to_healthy: summarize(readyMs.slice(0, n)),
         healthz_after_publish: summarize(published.map((p) => p.healthz_ms)),
@@ -268,6 +356,8 @@ async function runProcess(cli: string, n: number, kills: number): Promise<Proces
         rss_at_ready_mib: summarize(rssAtReady),
         kills: killed,
         recovery: summarize(killed.map((k) => k.recovery_ms)),
+        standby_rss_mib: standbyRss,
+        rss_after_play_mib: summarize(rssAfterPlay),
         load_1m: load,
       };
     } finally {
@@ -290,6 +380,45 @@ const ms = (s: { p50: number; p95: number; max: number }) => ({
   max: round(s.max),
 });
 
+function processRows(
+  label: string,
+  r: ProcessResult,
+  goals: boolean,
+): Array<Array<string | number>> {
+  const f = (v: number) => round(v);
+  const row = (
+    what: string,
+    v: { p50: number; p95: number; max: number },
+    goal = '',
+  ): Array<string | number> => [`${label}: ${what}`, f(v.p50), f(v.p95), f(v.max), goal];
+  return [
+    row('publish-to-ready (HTTP call)', r.publish, goals ? `p50 < ${GOAL.publish_p50_ms} ms` : ''),
+    row('spawn-to-healthy (registry log)', r.spawn_to_healthy),
+    row('/healthz right after publish', r.healthz_after_publish),
+    row('RSS per server, all running (MiB)', r.rss_mib, goals ? `< ${GOAL.rss_mib} MiB` : ''),
+    row('RSS per server at ready (MiB)', r.rss_at_ready_mib),
+    row(`RSS after a ${PLAY_TEAMS}-team tournament (MiB)`, r.rss_after_play_mib),
+    row('recovery after kill -9', r.recovery, goals ? `< ${GOAL.recovery_ms} ms` : ''),
+  ];
+}
+
+function processJson(r: ProcessResult) {
+  return {
+    standby: r.standby,
+    published_to_standby: r.from_standby,
+    load_1m: r.load_1m,
+    publish_to_ready_ms: ms(r.publish),
+    spawn_to_healthy_ms: ms(r.spawn_to_healthy),
+    healthz_after_publish_ms: ms(r.healthz_after_publish),
+    rss_mib: { ...ms(r.rss_mib), mean: round(r.rss_mib.mean), n: r.rss_mib.n },
+    rss_at_ready_mib: ms(r.rss_at_ready_mib),
+    rss_after_play_mib: { ...ms(r.rss_after_play_mib), n: r.rss_after_play_mib.n },
+    standby_rss_mib: r.standby_rss_mib.map((v) => round(v)),
+    recovery_ms: { ...ms(r.recovery), n: r.recovery.n },
+    kills: r.kills.map((k) => ({ ...k, recovery_ms: round(k.recovery_ms) })),
+  };
+}
+
 async function main(): Promise<void> {
   const m = machine();
   const cli = ensureDist();
@@ -299,55 +428,18 @@ async function main(): Promise<void> {
   console.log(`  inline runner (PGlite + in-process bus): ${INLINE} publishes ...`);
   const inline = INLINE > 0 ? await runInline(INLINE) : null;
   console.log(
-    `  process runner (PostgreSQL + Redis, ${cli}): ${TOURNAMENTS} publishes, ${KILLS} kills ...`,
+    `  process runner, one standby (PostgreSQL + Redis, ${cli}): ${TOURNAMENTS} publishes, ${KILLS} kills, ${PLAY} played ...`,
   );
-  const proc = await runProcess(cli, TOURNAMENTS, KILLS);
+  const proc = await runProcess(cli, TOURNAMENTS, KILLS, 1, PLAY);
+  console.log(
+    `  process runner, no standby (cold starts): ${COLD} publishes, ${Math.min(KILLS, COLD)} kills, ${Math.min(PLAY, COLD)} played ...`,
+  );
+  const cold =
+    COLD > 0 ? await runProcess(cli, COLD, Math.min(KILLS, COLD), 0, Math.min(PLAY, COLD)) : null;
 
   const f = (v: number) => round(v);
-  const rows: Array<Array<string | number>> = [
-    [
-      'process: publish-to-ready (HTTP call)',
-      f(proc.publish.p50),
-      f(proc.publish.p95),
-      f(proc.publish.max),
-      `p50 < ${GOAL.publish_p50_ms} ms`,
-    ],
-    [
-      'process: spawn-to-healthy (registry log)',
-      f(proc.spawn_to_healthy.p50),
-      f(proc.spawn_to_healthy.p95),
-      f(proc.spawn_to_healthy.max),
-      '',
-    ],
-    [
-      'process: /healthz right after publish',
-      f(proc.healthz_after_publish.p50),
-      f(proc.healthz_after_publish.p95),
-      f(proc.healthz_after_publish.max),
-      '',
-    ],
-    [
-      'process: RSS per server, all running (MiB)',
-      f(proc.rss_mib.p50),
-      f(proc.rss_mib.p95),
-      f(proc.rss_mib.max),
-      `< ${GOAL.rss_mib} MiB`,
-    ],
-    [
-      'process: RSS per server at ready (MiB)',
-      f(proc.rss_at_ready_mib.p50),
-      f(proc.rss_at_ready_mib.p95),
-      f(proc.rss_at_ready_mib.max),
-      '',
-    ],
-    [
-      'process: recovery after kill -9',
-      f(proc.recovery.p50),
-      f(proc.recovery.p95),
-      f(proc.recovery.max),
-      `< ${GOAL.recovery_ms} ms`,
-    ],
-  ];
+  const rows = processRows('standby', proc, true);
+  if (cold) rows.push(...processRows('cold', cold, false));
   if (inline) {
     rows.push(
       [
@@ -368,10 +460,22 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log(table(['measure (ms unless stated)', 'p50', 'p95', 'max', 'goal'], rows));
-  for (const k of proc.kills) {
+  console.log(
+    `  standby: ${proc.from_standby} of ${TOURNAMENTS} publishes served by a process that was waiting as a standby; standby process RSS ${proc.standby_rss_mib.map((v) => `${round(v)} MiB`).join(', ') || 'n/a'}`,
+  );
+  if (cold)
     console.log(
-      `  kill -9 ${k.id} pid ${k.old_pid} -> pid ${k.new_pid}: write accepted after ${round(k.recovery_ms)} ms (${k.attempts} attempt${k.attempts === 1 ? '' : 's'}${k.refused.length ? `, refused: ${k.refused.join(' ')}` : ''})`,
+      `  cold: publish-to-ready p50 ${f(cold.publish.p50)} ms = ${round(cold.publish.p50 / proc.publish.p50, 2)}x the standby's`,
     );
+  for (const [label, r] of [
+    ['standby', proc],
+    ['cold', cold],
+  ] as const) {
+    for (const k of r?.kills ?? []) {
+      console.log(
+        `  ${label}: kill -9 ${k.id} pid ${k.old_pid} -> pid ${k.new_pid}: write accepted after ${round(k.recovery_ms)} ms (${k.attempts} attempt${k.attempts === 1 ? '' : 's'}${k.refused.length ? `, refused: ${k.refused.join(' ')}` : ''})`,
+      );
+    }
   }
   const goals = {
     publish_p50: proc.publish.p50 < GOAL.publish_p50_ms,
@@ -388,16 +492,9 @@ async function main(): Promise<void> {
       tournaments: TOURNAMENTS,
       goals: GOAL,
       goals_met: goals,
-      process: {
-        load_1m: proc.load_1m,
-        publish_to_ready_ms: ms(proc.publish),
-        spawn_to_healthy_ms: ms(proc.spawn_to_healthy),
-        healthz_after_publish_ms: ms(proc.healthz_after_publish),
-        rss_mib: { ...ms(proc.rss_mib), mean: round(proc.rss_mib.mean), n: proc.rss_mib.n },
-        rss_at_ready_mib: ms(proc.rss_at_ready_mib),
-        recovery_ms: { ...ms(proc.recovery), n: proc.recovery.n },
-        kills: proc.kills.map((k) => ({ ...k, recovery_ms: round(k.recovery_ms) })),
-      },
+      play_teams: PLAY_TEAMS,
+      process: processJson(proc),
+      cold: cold && processJson(cold),
       inline: inline && {
         load_1m: inline.load_1m,
         publish_to_ready_ms: ms(inline.publish),

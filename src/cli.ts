@@ -12,6 +12,8 @@ const USAGE = `usage: tourney <command>
 commands:
   orchestrator                       start the gateway (PORT, default 5000)
   tournament --id t_7 --port 6007    serve one tournament
+  tournament --standby               wait, warm, for the orchestrator to assign a tournament
+                                     (started by the process runner, over an IPC channel)
   migrate                            apply database migrations and exit
 `;
 
@@ -32,6 +34,10 @@ async function main(argv: string[]): Promise<number> {
       return runMigrate(config);
     }
     case 'tournament': {
+      if (args.includes('--standby')) {
+        const { runStandby } = await import('./tournament-server/main.js');
+        return runStandby(config);
+      }
       const id = flag(args, 'id');
       const port = flag(args, 'port');
       if (!id || !/^t_\d{1,9}$/.test(id))

@@ -43,6 +43,17 @@ describe('loadConfig', () => {
     });
     expect(c.runner).toBe('process');
     expect(c.sessionSecret).toBe('a-long-enough-secret');
+    expect(c.tournamentStandby).toBe(1);
+  });
+
+  it('keeps as many standby tournament servers as TOURNAMENT_STANDBY says, 0 for none', () => {
+    const base = { DATA_DIR: dataDir() };
+    expect(loadConfig({ ...base, TOURNAMENT_STANDBY: '0' }).tournamentStandby).toBe(0);
+    expect(loadConfig({ ...base, TOURNAMENT_STANDBY: '3' }).tournamentStandby).toBe(3);
+    for (const bad of ['-1', 'one', '1.5', '17'])
+      expect(settingOf(() => loadConfig({ ...base, TOURNAMENT_STANDBY: bad }))).toBe(
+        'TOURNAMENT_STANDBY',
+      );
   });
 
   it('names the setting that is wrong', () => {

@@ -13,6 +13,8 @@ export interface Config {
   host: string;
   runner: RunnerKind;
   tournamentPorts: number[];
+  /** Warm tournament server processes the process runner keeps ready for the next start; 0: none. */
+  tournamentStandby: number;
   sessionSecret: string;
   /** True when the secret was generated under DATA_DIR rather than configured. */
   sessionSecretGenerated: boolean;
@@ -105,6 +107,14 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
 
+  const standbyRaw = nonEmpty(env, 'TOURNAMENT_STANDBY') ?? '1';
+  if (!/^\d{1,2}$/.test(standbyRaw) || Number(standbyRaw) > 16) {
+    throw new ConfigError(
+      'TOURNAMENT_STANDBY',
+      `"${standbyRaw}" is not a whole number from 0 to 16`,
+    );
+  }
+
   const logLevel = nonEmpty(env, 'LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `"${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
@@ -130,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
     runner: runnerRaw as RunnerKind,
     tournamentPorts: parsePortRange(nonEmpty(env, 'TOURNAMENT_PORTS') ?? '6001-6999'),
+    tournamentStandby: Number(standbyRaw),
     sessionSecret: secretRaw ?? embeddedSecret(dataDir),
     sessionSecretGenerated: secretRaw === undefined,
     logLevel,

@@ -62,6 +62,46 @@ describe('web routes', () => {
     expect((await app.inject({ url: '/assets/none.js' })).statusCode).toBe(404);
   });
 
+  it("on a tournament server: that tournament's page at / and the assets, nothing else", async () => {
+    const own = mkdtempSync(join(tmpdir(), 'tourney-web-'));
+    mkdirSync(join(own, 'assets'));
+    writeFileSync(join(own, 'index.html'), '<!doctype html><head></head><div id="root"></div>');
+    writeFileSync(join(own, 'assets', 'app-1234.js'), 'console.log(1)');
+    writeFileSync(join(own, 'assets', 'app-1234.css'), 'body{}');
+    writeFileSync(join(own, '.secret'), 'secret-contents-42');
+    const server = Fastify();
+    installErrorHandling(server);
+    await server.register(webRoutes({ root: own, tournamentId: 't_7' }));
+    try {
+      const page = await server.inject({ url: '/' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<meta name="tourney-tournament" content="t_7">');
+      expect((await server.inject({ url: '/tournaments' })).statusCode).toBe(404);
+      const js = await server.inject({ url: '/assets/app-1234.js' });
+      expect(js.statusCode).toBe(200);
+      expect(js.body).toBe('console.log(1)');
+      expect(js.headers['content-type']).toContain('text/javascript');
+      expect(js.headers['cache-control']).toContain('immutable');
+      const css = await server.inject({ method: 'HEAD', url: '/assets/app-1234.css' });
+      expect(css.statusCode).toBe(200);
+      expect(css.headers['content-type']).toContain('text/css');
+      for (const url of [
+        '/assets/none.js',
+        '/assets/..%2Findex.html',
+        '/assets/..%2F.secret',
+        '/assets/.secret',
+        '/assets/',
+      ]) {
+        const miss = await server.inject({ url });
+        expect(miss.statusCode, url).toBe(404);
+        expect(miss.body, url).not.toContain('secret-contents-42');
+      }
+    } finally {
+      await server.close();
+      rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('says so when the web app is not built', async () => {
     const bare = Fastify();
     await bare.register(webRoutes({ root: join(root, 'missing') }));

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createReadStream, existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
 /** Where `vite build` puts the web app: dist/web, whether this file runs from src/ or dist/. */
@@ -43,6 +42,42 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+const ASSET_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+};
+
+/** A file name of the assets directory itself: no path, no hidden file. */
+const ASSET_NAME = /^[\w-][\w.-]{0,199}$/;
+
+/**
+ * The built assets for a tournament server, which serves one page: the files
+ * of `dir` by name, immutable (Vite names them by content). Lighter than
+ * @fastify/static, which a tournament server process then need not load.
+ */
+function assetFiles(dir: string) {
+  return async (app: FastifyInstance) => {
+    app.get('/assets/:file', { schema: { hide: true } }, async (request, reply) => {
+      const { file } = request.params as { file: string };
+      const path = join(dir, file);
+      if (!ASSET_NAME.test(file) || !(await stat(path).catch(() => null))?.isFile())
+        return reply.callNotFound();
+      return reply
+        .type(ASSET_TYPES[extname(file)] ?? 'application/octet-stream')
+        .header('cache-control', 'public, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .send(createReadStream(path));
+    });
+  };
+}
+
 /**
  * Serves the web app built by Vite (SPEC §8): hashed assets under /assets/,
  * and index.html for every other GET that is not the API's, so the client
@@ -59,7 +94,10 @@ export function webRoutes(opts: { root?: string; tournamentId?: string } = {}) {
       : html;
   return async (app: FastifyInstance) => {
     const assets = join(root, 'assets');
-    if (existsSync(assets)) {
+    if (served) {
+      await app.register(assetFiles(assets));
+    } else if (existsSync(assets)) {
+      const { default: fastifyStatic } = await import('@fastify/static');
       await app.register(fastifyStatic, {
         root: assets,
         prefix: '/assets/',

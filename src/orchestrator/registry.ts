@@ -168,9 +168,25 @@ export class ServerRegistry {
       port: entry.port,
       host: this.deps.host,
     });
+    if (entry.stopping || this.closed) {
+      // Stopped while the runner was starting it: it must not run on unowned.
+      await handle.stop();
+      return;
+    }
     entry.handle = handle;
     entry.url = handle.url;
     void handle.exited.then(() => this.onExit(entry, handle));
+    // Where the server tells it listens, the first check comes right after that.
+    if (handle.listening) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        handle.listening,
+        new Promise((r) => {
+          timer = setTimeout(r, READY_TIMEOUT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
     while (!(await healthy(handle.url, 500))) {
       if (entry.handle !== handle || entry.stopping) return;
       if (Date.now() - started > READY_TIMEOUT_MS) {
@@ -281,6 +297,7 @@ export class ServerRegistry {
    * one (a server still alive from before is adopted), then health checks run.
    */
   async start(): Promise<void> {
+    this.deps.runner.prepare?.();
     const db = this.deps.database.db;
     const live = await db
       .select({
@@ -338,5 +355,6 @@ export class ServerRegistry {
     this.closed = true;
     clearInterval(this.timer);
     await Promise.all([...this.entries.keys()].map((id) => this.stop(id).catch(() => {})));
+    await this.deps.runner.close?.();
   }
 }

@@ -5,6 +5,12 @@ export interface ServerHandle {
   pid: number | null;
   /** Resolves when the server has stopped, for whatever reason. */
   exited: Promise<void>;
+  /**
+   * Where the runner hears from the server itself: resolves once it says it
+   * listens, so the registry's first health check can succeed (the registry
+   * still checks). Absent where the runner cannot tell.
+   */
+  listening?: Promise<void>;
   /** Graceful stop: the server finishes its requests and gives up its lease. */
   stop(): Promise<void>;
   /** Immediate end, for a server that stopped answering. */
@@ -15,4 +21,8 @@ export interface ServerHandle {
 export interface Runner {
   readonly kind: 'inline' | 'process' | 'docker';
   start(opts: { tournamentId: string; port: number; host: string }): Promise<ServerHandle>;
+  /** Gets ready for the starts to come (the process runner starts its standby processes). */
+  prepare?(): void;
+  /** Ends whatever the runner keeps besides the servers it started (standby processes). */
+  close?(): Promise<void>;
 }
