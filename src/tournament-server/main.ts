@@ -11,6 +11,8 @@ import { parseAssignment, type StandbyMessage } from './standby-protocol.js';
 
 /** How long after it answers a tournament server compacts its heap (see compactHeap). */
 const COMPACT_AFTER_MS = 500;
+/** After writes (results, registrations...), how long a quiet spell lasts before the heap is compacted again. */
+const COMPACT_WHEN_QUIET_MS = 2000;
 
 /** The connections of a tournament server, opened before it knows its tournament. */
 interface Connections {
@@ -86,11 +88,22 @@ async function serve(
     publicUrl: `http://${config.host}:${port}`,
   });
 
+  // Play leaves garbage the young generation promoted; once writes pause, compacting hands
+  // those pages back, so that a server's memory after a round is what it was at rest.
+  let quiet: NodeJS.Timeout | undefined;
+  app.addHook('onResponse', async (request) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return;
+    clearTimeout(quiet);
+    quiet = setTimeout(compactHeap, COMPACT_WHEN_QUIET_MS);
+    quiet.unref();
+  });
+
   let stopping: Promise<void> | undefined;
   const done = new Promise<number>((resolve) => {
     stop = (reason: string) => {
       stopping ??= (async () => {
         logger.info({ reason }, 'stopping');
+        clearTimeout(quiet);
         const force = setTimeout(() => process.exit(1), 10_000);
         force.unref();
         await app.close();
