@@ -74,6 +74,39 @@ export interface CommandSuccess {
 
 export type CommandResult = CommandSuccess | Failure;
 
+/**
+ * A copy of `agg` with `teams` and `state` replaced, its fields always written in
+ * one order, so that every aggregate the engine makes has one object shape.
+ */
+export function copyAggregate(
+  agg: TournamentAggregate,
+  teams: Team[],
+  state: TournamentState,
+  play: PlayState | null,
+  winner: TeamId | null,
+  current_round: number,
+): TournamentAggregate {
+  const copy: TournamentAggregate = {
+    id: agg.id,
+    name: agg.name,
+    format: agg.format,
+    state,
+    organizer_id: agg.organizer_id,
+    min_teams: agg.min_teams,
+    max_teams: agg.max_teams,
+    seeding: agg.seeding,
+    options: agg.options,
+    seed: agg.seed,
+    teams,
+    play,
+    winner,
+    current_round,
+  };
+  if (agg.description !== undefined) copy.description = agg.description;
+  if (agg.starts_at !== undefined) copy.starts_at = agg.starts_at;
+  return copy;
+}
+
 export function unchanged(tournament: TournamentAggregate): CommandSuccess {
   return { ok: true, tournament, events: [], changed_matches: [], removed_matches: [] };
 }

@@ -13,7 +13,7 @@
  * - nobody left on either side: the match is decided with no winner and the
  *   emptiness travels on (SPEC §4 abandon_match).
  */
-import { isDecided } from './match-status.js';
+import { isDecided, revised } from './match-status.js';
 import { internalTarget } from './state-machine.js';
 import type { Match, MatchId, TeamId } from './types.js';
 import type { Work } from './work.js';
@@ -30,7 +30,10 @@ export function slotTeam(m: Match, slot: 1 | 2): TeamId | null {
 }
 
 export function withSlot(m: Match, slot: 1 | 2, team: TeamId | null): Match {
-  return slot === 1 ? { ...m, team1_id: team } : { ...m, team2_id: team };
+  const walkover = m.walkover === true;
+  return slot === 1
+    ? revised(m, team, m.team2_id, m.status, m.winner, m.scores, walkover)
+    : revised(m, m.team1_id, team, m.status, m.winner, m.scores, walkover);
 }
 
 /** The loser of a decided match between two teams; null otherwise. */
@@ -62,17 +65,18 @@ export function derive(w: Work, m: Match): Match {
   const two = w.isPresent(m.team2_id);
   if (one && two) {
     const status = m.round <= w.current_round ? 'pending' : 'waiting';
-    return status === m.status ? m : { ...m, status };
+    if (status === m.status) return m;
+    return revised(m, m.team1_id, m.team2_id, status, m.winner, m.scores, m.walkover === true);
   }
-  const auto = { scores: null, walkover: true } as const;
   if (one || two) {
     const winner = one ? m.team1_id : m.team2_id;
     const other = one ? m.team2_id : m.team1_id;
     // A team on the other side means it withdrew: a walkover, not a bye.
-    return { ...m, ...auto, winner, status: other === null ? 'bye' : 'completed' };
+    const status = other === null ? 'bye' : 'completed';
+    return revised(m, m.team1_id, m.team2_id, status, winner, null, true);
   }
   const anyTeam = m.team1_id !== null || m.team2_id !== null;
-  return { ...m, ...auto, winner: null, status: anyTeam ? 'abandoned' : 'bye' };
+  return revised(m, m.team1_id, m.team2_id, anyTeam ? 'abandoned' : 'bye', null, null, true);
 }
 
 /** Applies `derive` and, when that decides the match, everything that follows. */
@@ -91,7 +95,7 @@ export function decide(
   winner: TeamId | null,
   scores: Record<TeamId, number> | null,
 ): Match {
-  const next: Match = { ...m, status, winner, scores };
+  const next = revised(m, m.team1_id, m.team2_id, status, winner, scores, m.walkover === true);
   w.put(next);
   afterDecision(w, next);
   return next;

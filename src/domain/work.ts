@@ -7,7 +7,12 @@
  * that reorders matches (removing one, re-pairing a round), or that starts
  * from an aggregate that has been superseded, works on a flat copy instead.
  */
-import type { CommandSuccess, PlayState, TournamentAggregate } from './aggregate.js';
+import {
+  type CommandSuccess,
+  copyAggregate,
+  type PlayState,
+  type TournamentAggregate,
+} from './aggregate.js';
 import type { DomainEvent, EventData } from './events.js';
 import { toGlobal, toTournament, toUser } from './events.js';
 import type { FormatEngine } from './formats/format.js';
@@ -330,7 +335,6 @@ export class Work {
 
   /** The new aggregate, with the changed matches committed as the list's next version. */
   finish(): CommandSuccess {
-    const b = this.base;
     let play: PlayState | null = null;
     if (this.started) {
       play = {
@@ -340,24 +344,14 @@ export class Work {
         rng: this.rng,
       };
     }
-    const tournament: TournamentAggregate = {
-      id: b.id,
-      name: b.name,
-      format: b.format,
-      state: this.state,
-      organizer_id: b.organizer_id,
-      min_teams: b.min_teams,
-      max_teams: b.max_teams,
-      seeding: b.seeding,
-      options: b.options,
-      seed: b.seed,
-      teams: this.teams,
+    const tournament = copyAggregate(
+      this.base,
+      this.teams,
+      this.state,
       play,
-      winner: this.winner,
-      current_round: this.current_round,
-    };
-    if (b.description !== undefined) tournament.description = b.description;
-    if (b.starts_at !== undefined) tournament.starts_at = b.starts_at;
+      this.winner,
+      this.current_round,
+    );
     return {
       ok: true,
       tournament,

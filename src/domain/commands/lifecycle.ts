@@ -8,7 +8,7 @@ import type {
   CommandSuccess,
   TournamentAggregate,
 } from '../aggregate.js';
-import { unchanged } from '../aggregate.js';
+import { copyAggregate, unchanged } from '../aggregate.js';
 import { type Failure, fail } from '../errors.js';
 import { toGlobal, toTournament } from '../events.js';
 import { isFormat, resolveOptions } from '../options.js';
@@ -164,7 +164,7 @@ function moved(
   const denied = guard(agg, action);
   if (denied) return denied;
   const to = targetState(agg.state, action) as TournamentState;
-  const tournament = { ...agg, state: to };
+  const tournament = copyAggregate(agg, agg.teams, to, agg.play, agg.winner, agg.current_round);
   const result = unchanged(tournament);
   result.events.push(
     toTournament({

@@ -1,6 +1,6 @@
 /** Team signup while the tournament is in REGISTRATION (SPEC §5 teams). */
 import type { CommandContext, CommandResult, TournamentAggregate } from '../aggregate.js';
-import { unchanged } from '../aggregate.js';
+import { copyAggregate, unchanged } from '../aggregate.js';
 import { fail } from '../errors.js';
 import { toTournament } from '../events.js';
 import { IdentityCache } from '../identity-cache.js';
@@ -105,7 +105,9 @@ export function registerTeam(
   const teams = agg.teams.concat([added]);
   enrol(roster, added, key);
   rosters.rekey(agg.teams, teams, roster);
-  const result = unchanged({ ...agg, teams });
+  const result = unchanged(
+    copyAggregate(agg, teams, agg.state, agg.play, agg.winner, agg.current_round),
+  );
   result.events.push(
     toTournament({
       type: 'team_registered',
@@ -131,7 +133,9 @@ export function unregisterTeam(
   const team = agg.teams.find((t) => t.id === teamId);
   if (!team) return fail('team_not_found', { team_id: teamId });
   const teams = agg.teams.filter((t) => t.id !== teamId);
-  const result = unchanged({ ...agg, teams });
+  const result = unchanged(
+    copyAggregate(agg, teams, agg.state, agg.play, agg.winner, agg.current_round),
+  );
   result.events.push(
     toTournament({
       type: 'team_unregistered',

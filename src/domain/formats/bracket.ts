@@ -11,6 +11,7 @@ import {
   slotTeam,
   withSlot,
 } from '../flow.js';
+import { revised } from '../match-status.js';
 import type { Bracket, Match, MatchId } from '../types.js';
 import type { Work } from '../work.js';
 import type { CorrectionImpact } from './format.js';
@@ -57,7 +58,7 @@ export function isUserDecided(m: Match): boolean {
 }
 
 function reopen(m: Match): Match {
-  return { ...m, status: 'waiting', winner: null, scores: null, walkover: false };
+  return revised(m, m.team1_id, m.team2_id, 'waiting', null, null, false);
 }
 
 /**
