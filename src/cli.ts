@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from './config.js';
+import { parseIds } from './store/ids.js';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
       }
       const id = flag(args, 'id');
       const port = flag(args, 'port');
-      if (!id || !/^t_\d{1,9}$/.test(id))
+      if (!id || parseIds.tournament(id) === null)
         throw new ConfigError('--id', 'a tournament id like t_7 is required');
       if (!port || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
         throw new ConfigError('--port', 'a port number is required');

@@ -27,10 +27,8 @@ export interface RoundTally {
   readonly undecided: number;
 }
 
-interface Family {
+interface Family extends MatchIndex {
   data: Match[];
-  byId: Map<MatchId, number>;
-  byRound: Map<number, number[]>;
   /** The newest version: the only one `commit` extends. */
   latest: MatchList;
 }
@@ -52,11 +50,24 @@ export interface Checkout {
   readonly byRound: ReadonlyMap<number, readonly number[]>;
 }
 
-function addToIndex(family: Family, m: Match, position: number): void {
-  family.byId.set(m.id, position);
-  const list = family.byRound.get(m.round);
+/** Positions of matches by id and by round (ascending): how a list, or a plain array, is read. */
+export interface MatchIndex {
+  byId: Map<MatchId, number>;
+  byRound: Map<number, number[]>;
+}
+
+/** Files the match at `position` (past every position filed so far). */
+export function addToIndex(index: MatchIndex, m: Match, position: number): void {
+  index.byId.set(m.id, position);
+  const list = index.byRound.get(m.round);
   if (list) list.push(position);
-  else family.byRound.set(m.round, [position]);
+  else index.byRound.set(m.round, [position]);
+}
+
+export function indexMatches(matches: readonly Match[]): MatchIndex {
+  const index: MatchIndex = { byId: new Map(), byRound: new Map() };
+  for (let i = 0; i < matches.length; i++) addToIndex(index, matches[i] as Match, i);
+  return index;
 }
 
 /** `positions` and their `matches`, in ascending order of position (copied only when out of order). */
@@ -89,10 +100,7 @@ export class MatchList implements Iterable<Match> {
 
   /** A new list holding a copy of `matches`. */
   static of(matches: readonly Match[], tally: RoundTally | null = null): MatchList {
-    const index = { byId: new Map<MatchId, number>(), byRound: new Map<number, number[]>() };
-    const list = MatchList.adopt(matches.slice(), index, tally);
-    for (let i = 0; i < matches.length; i++) addToIndex(list.#family, matches[i] as Match, i);
-    return list;
+    return MatchList.adopt(matches.slice(), indexMatches(matches), tally);
   }
 
   /**
@@ -100,11 +108,7 @@ export class MatchList implements Iterable<Match> {
    * must not touch them again. `index` maps each match's id to its position
    * and each round to its positions, ascending.
    */
-  static adopt(
-    data: Match[],
-    index: { byId: Map<MatchId, number>; byRound: Map<number, number[]> },
-    tally: RoundTally | null = null,
-  ): MatchList {
+  static adopt(data: Match[], index: MatchIndex, tally: RoundTally | null = null): MatchList {
     const family: Family = {
       data,
       byId: index.byId,

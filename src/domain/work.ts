@@ -18,7 +18,13 @@ import { toGlobal, toTournament, toUser } from './events.js';
 import type { FormatEngine } from './formats/format.js';
 import { engineFor } from './formats/registry.js';
 import { IdentityCache } from './identity-cache.js';
-import { type Checkout, MatchList } from './match-list.js';
+import {
+  addToIndex,
+  type Checkout,
+  indexMatches,
+  type MatchIndex,
+  MatchList,
+} from './match-list.js';
 import { isDecided } from './match-status.js';
 import type { Match, MatchId, Team, TeamId, TournamentState, UserId } from './types.js';
 
@@ -37,22 +43,12 @@ function teamMap(teams: readonly Team[]): Map<TeamId, Team> {
 }
 
 /** A plain array of matches with its own index (the flat mode of Work). */
-interface Flat {
+interface Flat extends MatchIndex {
   matches: Match[];
-  byId: Map<MatchId, number>;
-  byRound: Map<number, number[]>;
 }
 
 function flatOf(matches: Match[]): Flat {
-  const byId = new Map<MatchId, number>();
-  const byRound = new Map<number, number[]>();
-  matches.forEach((m, i) => {
-    byId.set(m.id, i);
-    const list = byRound.get(m.round);
-    if (list) list.push(i);
-    else byRound.set(m.round, [i]);
-  });
-  return { matches, byId, byRound };
+  return { matches, ...indexMatches(matches) };
 }
 
 export class Work {
@@ -124,7 +120,7 @@ export class Work {
     for (const m of matches) this.changed?.set(m.id, m);
   }
 
-  /** Every match (read only; a copy in list order). */
+  /** Every match, in list order (read only: in flat mode, the working array itself). */
   allMatches(): readonly Match[] {
     if (this.flat) return this.flat.matches;
     const out: Match[] = [];
@@ -258,12 +254,8 @@ export class Work {
   add(m: Match): void {
     this.retally(undefined, m);
     if (this.flat) {
-      const i = this.flat.matches.length;
+      addToIndex(this.flat, m, this.flat.matches.length);
       this.flat.matches.push(m);
-      this.flat.byId.set(m.id, i);
-      const list = this.flat.byRound.get(m.round);
-      if (list) list.push(i);
-      else this.flat.byRound.set(m.round, [i]);
       this.changed?.set(m.id, m);
     } else {
       this.appended.push(m);

@@ -31,6 +31,23 @@ interface Entry {
   stopping: boolean;
 }
 
+/** A registry entry with no restarts, misses or stop behind it. */
+function newEntry(tournamentId: string, port: number, url: string, status: Entry['status']): Entry {
+  return {
+    tournamentId,
+    port,
+    url,
+    status,
+    handle: null,
+    misses: 0,
+    restarts: 0,
+    streak: 0,
+    lastRestartAt: 0,
+    ready: Promise.resolve(),
+    stopping: false,
+  };
+}
+
 async function portIsFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
@@ -128,19 +145,7 @@ export class ServerRegistry {
   async ensure(tournamentId: string): Promise<void> {
     const existing = this.entries.get(tournamentId);
     if (existing && !existing.stopping) return existing.ready;
-    const entry: Entry = {
-      tournamentId,
-      port: 0,
-      url: '',
-      status: 'starting',
-      handle: null,
-      misses: 0,
-      restarts: 0,
-      streak: 0,
-      lastRestartAt: 0,
-      ready: Promise.resolve(),
-      stopping: false,
-    };
+    const entry = newEntry(tournamentId, 0, '', 'starting');
     this.entries.set(tournamentId, entry);
     entry.ready = (async () => {
       // Another process may take a port between the check and the listen: try the next one.
@@ -317,19 +322,10 @@ export class ServerRegistry {
         row.url &&
         row.port;
       if (adoptable && (await healthy(row.url as string))) {
-        this.entries.set(tournamentId, {
+        this.entries.set(
           tournamentId,
-          port: row.port as number,
-          url: row.url as string,
-          status: 'running',
-          handle: null,
-          misses: 0,
-          restarts: 0,
-          streak: 0,
-          lastRestartAt: 0,
-          ready: Promise.resolve(),
-          stopping: false,
-        });
+          newEntry(tournamentId, row.port as number, row.url as string, 'running'),
+        );
         this.deps.logger.info(
           { tournament: tournamentId, url: row.url },
           'adopted running tournament server',

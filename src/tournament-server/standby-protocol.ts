@@ -4,6 +4,7 @@
  * loaded its code and opened its connections but owns no tournament: it
  * takes no lease and listens on no port until it is assigned one.
  */
+import { parseIds } from '../store/ids.js';
 
 /** Orchestrator to standby: serve this tournament on this port. */
 export interface AssignMessage {
@@ -21,10 +22,8 @@ export type StandbyMessage =
   /** The assignment could not be served; the process exits. */
   | { type: 'failed'; tournament_id: string; message: string };
 
-const TOURNAMENT_ID = /^t_\d{1,9}$/;
-
 export function isTournamentId(value: unknown): value is string {
-  return typeof value === 'string' && TOURNAMENT_ID.test(value);
+  return typeof value === 'string' && parseIds.tournament(value) !== null;
 }
 
 export function isPort(value: unknown): value is number {

@@ -2,7 +2,7 @@
 import type { CommandContext, CommandResult, TournamentAggregate } from '../aggregate.js';
 import { copyAggregate, unchanged } from '../aggregate.js';
 import { fail } from '../errors.js';
-import { toTournament } from '../events.js';
+import { type EventData, toTournament } from '../events.js';
 import { IdentityCache } from '../identity-cache.js';
 import type { Team, TeamId, UserId } from '../types.js';
 import { guard } from './guard.js';
@@ -105,21 +105,24 @@ export function registerTeam(
   const teams = agg.teams.concat([added]);
   enrol(roster, added, key);
   rosters.rekey(agg.teams, teams, roster);
+  return withTeams(agg, teams, {
+    type: 'team_registered',
+    tournament_id: agg.id,
+    team_id: added.id,
+    team_name: added.name,
+    captain_id: added.captain_id,
+    seed,
+    team_count: teams.length,
+    timestamp: ctx.now,
+  });
+}
+
+/** The tournament with its new teams array, and the event that says so. */
+function withTeams(agg: TournamentAggregate, teams: Team[], event: EventData): CommandResult {
   const result = unchanged(
     copyAggregate(agg, teams, agg.state, agg.play, agg.winner, agg.current_round),
   );
-  result.events.push(
-    toTournament({
-      type: 'team_registered',
-      tournament_id: agg.id,
-      team_id: added.id,
-      team_name: added.name,
-      captain_id: added.captain_id,
-      seed,
-      team_count: agg.teams.length + 1,
-      timestamp: ctx.now,
-    }),
-  );
+  result.events.push(toTournament(event));
   return result;
 }
 
@@ -133,18 +136,12 @@ export function unregisterTeam(
   const team = agg.teams.find((t) => t.id === teamId);
   if (!team) return fail('team_not_found', { team_id: teamId });
   const teams = agg.teams.filter((t) => t.id !== teamId);
-  const result = unchanged(
-    copyAggregate(agg, teams, agg.state, agg.play, agg.winner, agg.current_round),
-  );
-  result.events.push(
-    toTournament({
-      type: 'team_unregistered',
-      tournament_id: agg.id,
-      team_id: team.id,
-      team_name: team.name,
-      team_count: teams.length,
-      timestamp: ctx.now,
-    }),
-  );
-  return result;
+  return withTeams(agg, teams, {
+    type: 'team_unregistered',
+    tournament_id: agg.id,
+    team_id: team.id,
+    team_name: team.name,
+    team_count: teams.length,
+    timestamp: ctx.now,
+  });
 }
