@@ -67,9 +67,9 @@ export interface CommandSuccess {
   tournament: TournamentAggregate;
   events: DomainEvent[];
   /** Matches created or changed by the command, in their new version. */
-  changed_matches: Match[];
+  changed_matches: readonly Match[];
   /** Matches the command removed (only an unplayed grand final reset, on correction). */
-  removed_matches: MatchId[];
+  removed_matches: readonly MatchId[];
 }
 
 export type CommandResult = CommandSuccess | Failure;
@@ -107,6 +107,8 @@ export function copyAggregate(
   return copy;
 }
 
+const NONE: readonly never[] = Object.freeze([]);
+
 export function unchanged(tournament: TournamentAggregate): CommandSuccess {
-  return { ok: true, tournament, events: [], changed_matches: [], removed_matches: [] };
+  return { ok: true, tournament, events: [], changed_matches: NONE, removed_matches: NONE };
 }

@@ -15,7 +15,7 @@
  */
 import { isDecided, revised } from './match-status.js';
 import { internalTarget } from './state-machine.js';
-import type { Match, MatchId, TeamId } from './types.js';
+import type { Match, MatchId, SlotRef, Team, TeamId } from './types.js';
 import type { Work } from './work.js';
 
 export { isDecided };
@@ -42,9 +42,14 @@ export function loserOf(m: Match): TeamId | null {
   return m.winner === m.team1_id ? m.team2_id : m.team1_id;
 }
 
-function slotFinal(w: Work, m: Match, slot: 1 | 2): boolean {
+/**
+ * Whether a slot's team is known for good: its feeder (if any) is decided.
+ * A slot that holds a team is: teams are only sent on by decided matches.
+ */
+function slotFinal(w: Work, m: Match, slot: 1 | 2, decided?: Match): boolean {
   const from = slot === 1 ? m.team1_from : m.team2_from;
-  if (!from) return true;
+  if (!from || (slot === 1 ? m.team1_id : m.team2_id) !== null) return true;
+  if (decided !== undefined && from.match_id === decided.id) return true;
   const feeder = w.get(from.match_id);
   return feeder !== undefined && isDecided(feeder);
 }
@@ -80,10 +85,10 @@ export function derive(w: Work, m: Match): Match {
 }
 
 /** Applies `derive` and, when that decides the match, everything that follows. */
-export function settle(w: Work, m: Match): void {
+export function settle(w: Work, m: Match, at = w.mustLocate(m.id)): void {
   const next = derive(w, m);
   if (next === m) return;
-  w.put(next);
+  w.putAt(at, next);
   if (isDecided(next)) afterDecision(w, next);
 }
 
@@ -94,9 +99,10 @@ export function decide(
   status: 'completed' | 'abandoned',
   winner: TeamId | null,
   scores: Record<TeamId, number> | null,
+  at = w.mustLocate(m.id),
 ): Match {
   const next = revised(m, m.team1_id, m.team2_id, status, winner, scores, m.walkover === true);
-  w.put(next);
+  w.putAt(at, next);
   afterDecision(w, next);
   return next;
 }
@@ -120,29 +126,61 @@ function afterDecision(w: Work, m: Match): void {
   if (m.status === 'completed') emitMatchResult(w, m);
   const win = m.winner_to;
   const lose = m.loser_to;
-  if (win) w.put(withSlot(w.must(win.match_id), win.slot, outcomeTeam(w, m, 'winner')));
-  if (lose) w.put(withSlot(w.must(lose.match_id), lose.slot, outcomeTeam(w, m, 'loser')));
   // Both teams are placed before either target settles: with two teams, the
   // WB final sends its winner and its loser to the same grand final.
-  if (win) settle(w, w.must(win.match_id));
-  if (lose) settle(w, w.must(lose.match_id));
+  const settleWin = win !== null && win !== undefined && place(w, m, win, 'winner');
+  const settleLose = lose !== null && lose !== undefined && place(w, m, lose, 'loser');
+  if (settleWin) settle(w, w.must(win.match_id));
+  if (settleLose) settle(w, w.must(lose.match_id));
   w.engine.afterDecision(w, m);
+}
+
+/**
+ * Puts the team the decided match `from` sends on in the slot `ref` names,
+ * and settles the target at once when that makes it pending or waiting.
+ * Returns true when the bracket decides the target instead (a bye or a
+ * walkover): the caller settles it once every team `from` sends on is placed.
+ */
+function place(w: Work, from: Match, ref: SlotRef, take: 'winner' | 'loser'): boolean {
+  const team = outcomeTeam(w, from, take);
+  const at = w.mustLocate(ref.match_id);
+  const m = w.at(at) as Match;
+  const team1 = ref.slot === 1 ? team : m.team1_id;
+  const team2 = ref.slot === 2 ? team : m.team2_id;
+  let status = m.status;
+  let decides = false;
+  if (!isDecided(m) && slotFinal(w, m, 1, from) && slotFinal(w, m, 2, from)) {
+    if (w.isPresent(team1) && w.isPresent(team2)) {
+      status = m.round <= w.current_round ? 'pending' : 'waiting';
+    } else {
+      decides = true;
+    }
+  }
+  w.putAt(at, revised(m, team1, team2, status, m.winner, m.scores, m.walkover === true));
+  return decides;
 }
 
 /** Tells both captains their match is ready (seed `match_ready`, user scope). */
 export function announceReady(w: Work, m: Match): void {
-  tellCaptain(w, m, m.team1_id, m.team2_id);
-  tellCaptain(w, m, m.team2_id, m.team1_id);
+  const one = m.team1_id === null ? undefined : w.team(m.team1_id);
+  const two = m.team2_id === null ? undefined : w.team(m.team2_id);
+  tellCaptain(w, m, one, m.team2_id, two);
+  tellCaptain(w, m, two, m.team1_id, one);
 }
 
-function tellCaptain(w: Work, m: Match, own: TeamId | null, other: TeamId | null): void {
-  const team = own === null ? undefined : w.team(own);
+function tellCaptain(
+  w: Work,
+  m: Match,
+  team: Team | undefined,
+  other: TeamId | null,
+  otherTeam: Team | undefined,
+): void {
   if (!team || other === null) return;
   w.emitToUser(team.captain_id, {
     type: 'match_ready',
     tournament_id: w.tournamentId,
     match_id: m.id,
-    opponent: w.teamName(other) ?? other,
+    opponent: otherTeam?.name ?? other,
     team_id: team.id,
     timestamp: w.now,
     opponent_id: other,
@@ -153,7 +191,11 @@ function tellCaptain(w: Work, m: Match, own: TeamId | null, other: TeamId | null
 /** Makes `round` current: its ready matches become pending and are announced. */
 export function startRound(w: Work, round: number): void {
   w.current_round = round;
-  for (const m of w.roundMatches(round)) settle(w, w.must(m.id));
+  // Settling a match only changes later rounds: positions and matches of this one hold.
+  for (const i of w.positionsOfRound(round)) {
+    const m = w.at(i);
+    if (m?.round === round) settle(w, m, i);
+  }
   const matches = w.roundMatches(round);
   const pending = matches.filter((m) => m.status === 'pending');
   // A round made only of byes and walkovers passes silently (advance goes on).

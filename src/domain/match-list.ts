@@ -70,19 +70,32 @@ export function indexMatches(matches: readonly Match[]): MatchIndex {
   return index;
 }
 
-/** `positions` and their `matches`, in ascending order of position (copied only when out of order). */
+/**
+ * `positions` and their `matches`, in ascending order of position (copied
+ * only when out of order). A command changes a few matches, mostly in
+ * order: an insertion sort.
+ */
 function byPosition(
   positions: readonly number[],
   matches: readonly Match[],
 ): [readonly number[], readonly Match[]] {
-  for (let k = 1; k < positions.length; k++) {
-    if ((positions[k] as number) < (positions[k - 1] as number)) {
-      const order = positions.map((_, j) => j);
-      order.sort((a, b) => (positions[a] as number) - (positions[b] as number));
-      return [order.map((j) => positions[j] as number), order.map((j) => matches[j] as Match)];
+  let k = 1;
+  while (k < positions.length && (positions[k] as number) > (positions[k - 1] as number)) k++;
+  if (k >= positions.length) return [positions, matches];
+  const ps = positions.slice();
+  const ms = matches.slice();
+  for (; k < ps.length; k++) {
+    const p = ps[k] as number;
+    const m = ms[k] as Match;
+    let j = k - 1;
+    for (; j >= 0 && (ps[j] as number) > p; j--) {
+      ps[j + 1] = ps[j] as number;
+      ms[j + 1] = ms[j] as Match;
     }
+    ps[j + 1] = p;
+    ms[j + 1] = m;
   }
-  return [positions, matches];
+  return [ps, ms];
 }
 
 export class MatchList implements Iterable<Match> {

@@ -24,22 +24,33 @@ import {
   indexMatches,
   type MatchIndex,
   MatchList,
+  type RoundTally,
 } from './match-list.js';
 import { isDecided } from './match-status.js';
 import type { Match, MatchId, Team, TeamId, TournamentState, UserId } from './types.js';
 
 const EMPTY: MatchList = MatchList.of([]);
 const NO_POSITIONS: readonly number[] = [];
+/** Shared by every command that removes or appends nothing (most of them). */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
 
-const teamCache = new IdentityCache<readonly Team[], Map<TeamId, Team>>();
+interface TeamIndex {
+  byId: Map<TeamId, Team>;
+  anyWithdrawn: boolean;
+}
 
-function teamMap(teams: readonly Team[]): Map<TeamId, Team> {
-  let map = teamCache.get(teams);
-  if (!map) {
-    map = new Map(teams.map((t) => [t.id, t]));
-    teamCache.set(teams, map);
+const teamCache = new IdentityCache<readonly Team[], TeamIndex>();
+
+function teamIndex(teams: readonly Team[]): TeamIndex {
+  let index = teamCache.get(teams);
+  if (!index) {
+    index = {
+      byId: new Map(teams.map((t) => [t.id, t])),
+      anyWithdrawn: teams.some((t) => t.withdrawn === true),
+    };
+    teamCache.set(teams, index);
   }
-  return map;
+  return index;
 }
 
 /** A plain array of matches with its own index (the flat mode of Work). */
@@ -62,9 +73,11 @@ export class Work {
   rng: number;
   seeds: TeamId[];
   readonly events: DomainEvent[] = [];
-  readonly removed: MatchId[] = [];
+  private removed: MatchId[] = NONE;
   /** Flat mode: the matches created or replaced, by id. */
   private changed: Map<MatchId, Match> | null = null;
+  /** Flat mode after startPlay: every match is new. */
+  private allChanged = false;
   /** The aggregate's list, read through `view` while no flat copy exists. */
   private list: MatchList;
   private view: Checkout;
@@ -77,13 +90,16 @@ export class Work {
   private readonly replacements: Match[] = [];
   private replacedAt: Map<number, number> | null = null;
   /** Matches added after the list's end. */
-  private readonly appended: Match[] = [];
+  private appended: Match[] = NONE;
   /** Set once the command needs a plain array (or starts from a superseded list). */
   private flat: Flat | null = null;
-  /** Undecided matches in one round (see undecidedIn). */
-  private tally: { round: number; undecided: number } | null;
+  /** Undecided matches in round `tallyRound` (see undecidedIn); round 0: not counted. */
+  private tallyRound: number;
+  private tallyUndecided: number;
   private teams: Team[];
   private teamById: Map<TeamId, Team>;
+  /** Whether a team has withdrawn: until one has, every team in a match is present. */
+  private anyWithdrawn: boolean;
   private started: boolean;
 
   constructor(agg: TournamentAggregate, now: string) {
@@ -99,11 +115,14 @@ export class Work {
     this.seeds = agg.play?.seeds ?? [];
     this.list = agg.play?.matches ?? EMPTY;
     const tally = this.list.tally;
-    this.tally = tally === null ? null : { round: tally.round, undecided: tally.undecided };
+    this.tallyRound = tally === null ? 0 : tally.round;
+    this.tallyUndecided = tally === null ? 0 : tally.undecided;
     this.view = this.list.checkout();
     if (!this.list.isLatest) this.toFlat(this.list.toArray());
+    const index = teamIndex(agg.teams);
     this.teams = agg.teams;
-    this.teamById = teamMap(agg.teams);
+    this.teamById = index.byId;
+    this.anyWithdrawn = index.anyWithdrawn;
   }
 
   get tournamentId(): string {
@@ -116,8 +135,8 @@ export class Work {
     this.seeds = seeds;
     this.total_rounds = totalRounds;
     this.toFlat(matches);
-    this.tally = null;
-    for (const m of matches) this.changed?.set(m.id, m);
+    this.tallyRound = 0;
+    this.allChanged = true;
   }
 
   /** Every match, in list order (read only: in flat mode, the working array itself). */
@@ -129,7 +148,8 @@ export class Work {
     return out;
   }
 
-  private at(i: number): Match | undefined {
+  /** The match at a position `locate` gave. */
+  at(i: number): Match | undefined {
     if (this.flat) return this.flat.matches[i];
     const length = this.view.length;
     if (i >= length) return this.appended[i - length];
@@ -146,6 +166,10 @@ export class Work {
 
   /** Leaves the overlay for a plain array holding `matches` (the command's view so far). */
   private toFlat(matches: Match[]): void {
+    if (this.allChanged) {
+      this.flat = flatOf(matches);
+      return;
+    }
     const changed = new Map<MatchId, Match>();
     for (const m of this.replacements) changed.set(m.id, m);
     for (const m of this.appended) changed.set(m.id, m);
@@ -153,15 +177,20 @@ export class Work {
     this.flat = flatOf(matches);
   }
 
-  private positionOf(id: MatchId): number | undefined {
-    if (this.flat) return this.flat.byId.get(id);
+  /**
+   * The position of match `id`, or -1. Positions hold until the command
+   * removes a match or re-pairs a round.
+   */
+  locate(id: MatchId): number {
+    if (this.flat) return this.flat.byId.get(id) ?? -1;
     const i = this.view.byId.get(id);
     if (i !== undefined && i < this.view.length) return i;
     const k = this.appended.findIndex((m) => m.id === id);
-    return k === -1 ? undefined : this.view.length + k;
+    return k === -1 ? -1 : this.view.length + k;
   }
 
-  private positionsOfRound(round: number): readonly number[] {
+  /** Positions of the matches of `round`, in list order (read only). */
+  positionsOfRound(round: number): readonly number[] {
     if (this.flat) return this.flat.byRound.get(round) ?? NO_POSITIONS;
     const listed = this.view.byRound.get(round) ?? NO_POSITIONS;
     if (this.appended.length === 0) return listed;
@@ -173,8 +202,8 @@ export class Work {
   }
 
   get(id: MatchId): Match | undefined {
-    const i = this.positionOf(id);
-    if (i === undefined) return undefined;
+    const i = this.locate(id);
+    if (i === -1) return undefined;
     const m = this.at(i);
     return m?.id === id ? m : undefined;
   }
@@ -184,6 +213,13 @@ export class Work {
     const m = this.get(id);
     if (!m) throw new Error(`engine invariant: no match ${id}`);
     return m;
+  }
+
+  /** Like locate, for ids that the bracket itself wrote: a miss is a bug. */
+  mustLocate(id: MatchId): number {
+    const i = this.locate(id);
+    if (i === -1 || this.at(i)?.id !== id) throw new Error(`engine invariant: no match ${id}`);
+    return i;
   }
 
   roundMatches(round: number): Match[] {
@@ -201,19 +237,20 @@ export class Work {
    * handed from command to command with the match list.
    */
   undecidedIn(round: number): number {
-    if (this.tally === null || this.tally.round !== round) {
+    if (this.tallyRound !== round) {
       let undecided = 0;
       for (const m of this.roundMatches(round)) if (!isDecided(m)) undecided++;
-      this.tally = { round, undecided };
+      this.tallyRound = round;
+      this.tallyUndecided = undecided;
     }
-    return this.tally.undecided;
+    return this.tallyUndecided;
   }
 
   private retally(before: Match | undefined, after: Match): void {
-    const t = this.tally;
-    if (t === null || after.round !== t.round) return;
-    const was = before !== undefined && before.round === t.round && !isDecided(before) ? 1 : 0;
-    t.undecided += (isDecided(after) ? 0 : 1) - was;
+    const round = this.tallyRound;
+    if (round === 0 || after.round !== round) return;
+    const was = before !== undefined && before.round === round && !isDecided(before) ? 1 : 0;
+    this.tallyUndecided += (isDecided(after) ? 0 : 1) - was;
   }
 
   hasRound(round: number): boolean {
@@ -225,14 +262,15 @@ export class Work {
 
   /** Replaces the match with the same id. */
   put(m: Match): void {
-    const i = this.positionOf(m.id);
-    if (i === undefined || this.at(i)?.id !== m.id) {
-      throw new Error(`engine invariant: no match ${m.id}`);
-    }
+    this.putAt(this.mustLocate(m.id), m);
+  }
+
+  /** Replaces the match at position `i` (from `locate`) with `m`, a version of it. */
+  putAt(i: number, m: Match): void {
     this.retally(this.at(i), m);
     if (this.flat) {
       this.flat.matches[i] = m;
-      this.changed?.set(m.id, m);
+      if (!this.allChanged) this.changed?.set(m.id, m);
     } else if (i >= this.view.length) {
       this.appended[i - this.view.length] = m;
     } else {
@@ -256,22 +294,28 @@ export class Work {
     if (this.flat) {
       addToIndex(this.flat, m, this.flat.matches.length);
       this.flat.matches.push(m);
-      this.changed?.set(m.id, m);
+      if (!this.allChanged) this.changed?.set(m.id, m);
     } else {
+      if (this.appended === NONE) this.appended = [];
       this.appended.push(m);
     }
   }
 
   remove(id: MatchId): void {
-    this.tally = null;
+    this.tallyRound = 0;
     this.toFlat(this.allMatches().filter((m) => m.id !== id));
     this.changed?.delete(id);
+    this.noteRemoved(id);
+  }
+
+  private noteRemoved(id: MatchId): void {
+    if (this.removed === NONE) this.removed = [];
     this.removed.push(id);
   }
 
   /** Puts `matches` in place of round `round`'s (Swiss re-pairing on correction). */
   replaceRound(round: number, matches: Match[]): void {
-    this.tally = null;
+    this.tallyRound = 0;
     const old = new Map(this.roundMatches(round).map((m) => [m.id, m]));
     const all = this.allMatches();
     this.toFlat([
@@ -285,7 +329,7 @@ export class Work {
     }
     for (const id of old.keys()) {
       this.changed?.delete(id);
-      this.removed.push(id);
+      this.noteRemoved(id);
     }
   }
 
@@ -297,9 +341,10 @@ export class Work {
     return this.teams;
   }
 
-  /** A team that can still play: known and not withdrawn. */
+  /** A team of a match that can still play: not withdrawn. */
   isPresent(id: TeamId | null): id is TeamId {
     if (id === null) return false;
+    if (!this.anyWithdrawn) return true;
     const team = this.teamById.get(id);
     return team !== undefined && team.withdrawn !== true;
   }
@@ -309,8 +354,10 @@ export class Work {
   }
 
   setTeams(teams: Team[]): void {
+    const index = teamIndex(teams);
     this.teams = teams;
-    this.teamById = teamMap(teams);
+    this.teamById = index.byId;
+    this.anyWithdrawn = index.anyWithdrawn;
   }
 
   emit(data: EventData): void {
@@ -348,15 +395,20 @@ export class Work {
       ok: true,
       tournament,
       events: this.events,
-      changed_matches: this.changed
-        ? [...this.changed.values()]
-        : this.replacements.concat(this.appended),
+      changed_matches: this.allChanged
+        ? (this.flat as Flat).matches.slice()
+        : this.changed
+          ? [...this.changed.values()]
+          : this.appended.length === 0
+            ? this.replacements
+            : this.replacements.concat(this.appended),
       removed_matches: this.removed,
     };
   }
 
   private committed(): MatchList {
-    const tally = this.tally === null ? null : { ...this.tally };
+    const tally: RoundTally | null =
+      this.tallyRound === 0 ? null : { round: this.tallyRound, undecided: this.tallyUndecided };
     if (this.flat) return MatchList.adopt(this.flat.matches, this.flat, tally);
     if (this.replaced.length === 0 && this.appended.length === 0) return this.list;
     return this.list.commit(this.replaced, this.replacements, this.appended, tally);

@@ -21,8 +21,9 @@ export function recordResult(
   const denied = guard(agg, 'record_result');
   if (denied) return denied;
   const w = new Work(agg, ctx.now);
-  const match = w.get(matchId);
-  if (!match) return fail('match_not_found', { match_id: matchId });
+  const at = w.locate(matchId);
+  const match = at === -1 ? undefined : w.at(at);
+  if (match?.id !== matchId) return fail('match_not_found', { match_id: matchId });
   if (match.status === 'waiting') {
     return fail('match_not_pending', { match_id: matchId, status: match.status });
   }
@@ -36,7 +37,7 @@ export function recordResult(
       winner: match.winner,
     });
   }
-  decide(w, match, 'completed', resolved.result.winner, resolved.result.scores);
+  decide(w, match, 'completed', resolved.result.winner, resolved.result.scores, at);
   advance(w);
   return w.finish();
 }

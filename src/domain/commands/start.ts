@@ -18,6 +18,9 @@ export function seedOrder(agg: TournamentAggregate): { order: Team[]; rng: numbe
     const [order, rng] = shuffle(agg.teams, agg.seed);
     return { order, rng };
   }
+  if (agg.teams.every((t) => t.seed === null)) {
+    return { order: agg.teams.slice(), rng: agg.seed >>> 0 };
+  }
   const seeded = agg.teams
     .map((team, i) => ({ team, i }))
     .filter(({ team }) => team.seed !== null)
@@ -25,6 +28,19 @@ export function seedOrder(agg: TournamentAggregate): { order: Team[]; rng: numbe
     .map(({ team }) => team);
   const rest = agg.teams.filter((t) => t.seed === null);
   return { order: [...seeded, ...rest], rng: agg.seed >>> 0 };
+}
+
+/** `teams`, each with its place in `order` (1-based) as its seed. */
+function seeded(teams: readonly Team[], order: readonly Team[]): Team[] {
+  const inOrder = teams.length === order.length && teams.every((t, i) => order[i] === t);
+  const seedOf = inOrder ? null : new Map(order.map((t, i) => [t.id, i + 1]));
+  return teams.map((t, i) => {
+    const seed = seedOf === null ? i + 1 : (seedOf.get(t.id) ?? null);
+    const copy: Team = { id: t.id, name: t.name, captain_id: t.captain_id, seed };
+    if (t.withdrawn !== undefined) copy.withdrawn = t.withdrawn;
+    if (t.withdrawn_round !== undefined) copy.withdrawn_round = t.withdrawn_round;
+    return copy;
+  });
 }
 
 export function startTournament(agg: TournamentAggregate, ctx: CommandContext): CommandResult {
@@ -36,9 +52,8 @@ export function startTournament(agg: TournamentAggregate, ctx: CommandContext): 
   }
   const { order, rng } = seedOrder(agg);
   const w = new Work(agg, ctx.now);
-  const seedOf = new Map(order.map((t, i) => [t.id, i + 1]));
   // Teams show the seed they play with from now on.
-  w.setTeams(agg.teams.map((t) => ({ ...t, seed: seedOf.get(t.id) ?? null })));
+  w.setTeams(seeded(agg.teams, order));
   w.rng = rng;
   const seeds = order.map((t) => t.id);
   const built = w.engine.build(seeds, agg.options);

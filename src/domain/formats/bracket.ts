@@ -26,9 +26,9 @@ export function feed(from: Match, take: 'winner' | 'loser', to: Match, slot: 1 |
   else to.team2_from = source;
 }
 
-/** The tournament round of a match: one after the latest match feeding it. */
-export function roundAfter(...feeders: Match[]): number {
-  return 1 + Math.max(0, ...feeders.map((m) => m.round));
+/** The tournament round of a match: one after the later of the two matches feeding it. */
+export function roundAfter(a: Match, b: Match): number {
+  return 1 + Math.max(a.round, b.round);
 }
 
 const BRACKET_ORDER: Record<Bracket, number> = {
@@ -39,17 +39,35 @@ const BRACKET_ORDER: Record<Bracket, number> = {
   grand_final: 2,
 };
 
-/** Storage order: by round, then bracket, then creation order. */
-export function sortByRound(matches: Match[]): Match[] {
-  return matches
-    .map((m, i) => ({ m, i }))
-    .sort(
-      (a, b) =>
-        a.m.round - b.m.round ||
-        BRACKET_ORDER[a.m.bracket] - BRACKET_ORDER[b.m.bracket] ||
-        a.i - b.i,
-    )
-    .map(({ m }) => m);
+/**
+ * Storage order: by round, then bracket, then creation order. Rounds and
+ * bracket ranks are small integers, so a counting sort does it in O(n).
+ */
+export function sortByRound(matches: readonly Match[]): Match[] {
+  const n = matches.length;
+  const keys = new Int32Array(n);
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const m = matches[i] as Match;
+    keys[i] = m.round * 3 + BRACKET_ORDER[m.bracket];
+    max = Math.max(max, keys[i] as number);
+  }
+  const next = new Int32Array(max + 2);
+  // next[k]: where the next match of key k goes (counts shifted by one, summed).
+  for (let i = 0; i < n; i++) {
+    const k = (keys[i] as number) + 1;
+    next[k] = (next[k] as number) + 1;
+  }
+  for (let k = 1; k < next.length; k++) next[k] = (next[k] as number) + (next[k - 1] as number);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as number;
+    order[next[k] as number] = i;
+    next[k] = (next[k] as number) + 1;
+  }
+  const out: Match[] = [];
+  for (let k = 0; k < n; k++) out.push(matches[order[k] as number] as Match);
+  return out;
 }
 
 /** Decided by someone (a result or an abandon), not derived from the bracket. */

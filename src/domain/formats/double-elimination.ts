@@ -38,13 +38,8 @@ const GF2 = 'gf_match_2';
 const wbId = (round: number, n: number) => `wb_r${round}_match_${n}`;
 const lbId = (round: number, n: number) => `lb_r${round}_match_${n}`;
 
-function lbMatch(round: number, n: number, feeders: Match[]): Match {
-  return blankMatch({
-    id: lbId(round, n),
-    round: roundAfter(...feeders),
-    bracket: 'losers',
-    bracket_round: round,
-  });
+function lbMatch(round: number, n: number, a: Match, b: Match): Match {
+  return blankMatch(lbId(round, n), roundAfter(a, b), 'losers', round);
 }
 
 /** Builds the losers bracket; returns its matches and its final. */
@@ -55,7 +50,7 @@ function buildLosers(wb: Match[][], size: number): { matches: Match[]; final: Ma
   for (let j = 0; j < major.length / 2; j++) {
     const a = major[2 * j] as Match;
     const b = major[2 * j + 1] as Match;
-    const m = lbMatch(1, j + 1, [a, b]);
+    const m = lbMatch(1, j + 1, a, b);
     feed(a, 'loser', m, 1);
     feed(b, 'loser', m, 2);
     survivors.push(m);
@@ -67,7 +62,7 @@ function buildLosers(wb: Match[][], size: number): { matches: Match[]; final: Ma
     lbRound++;
     const minor = survivors.map((survivor, j) => {
       const dropped = dropping[j] as Match;
-      const m = lbMatch(lbRound, j + 1, [dropped, survivor]);
+      const m = lbMatch(lbRound, j + 1, dropped, survivor);
       feed(dropped, 'loser', m, 1);
       feed(survivor, 'winner', m, 2);
       return m;
@@ -80,7 +75,7 @@ function buildLosers(wb: Match[][], size: number): { matches: Match[]; final: Ma
     for (let j = 0; j < survivors.length / 2; j++) {
       const a = survivors[2 * j] as Match;
       const b = survivors[2 * j + 1] as Match;
-      const m = lbMatch(lbRound, j + 1, [a, b]);
+      const m = lbMatch(lbRound, j + 1, a, b);
       feed(a, 'winner', m, 1);
       feed(b, 'winner', m, 2);
       halved.push(m);
@@ -121,16 +116,9 @@ function syncReset(w: Work, gf1: Match, impact?: CorrectionImpact): void {
   const gf2 = w.get(GF2);
   const wanted = resetWanted(w, gf1);
   if (wanted && !gf2) {
-    const reset = blankMatch({
-      id: GF2,
-      round: gf1.round + 1,
-      bracket: 'grand_final',
-      bracket_round: 2,
-      team1_id: gf1.team1_id,
-      team2_id: gf1.team2_id,
-      team1_from: { match_id: GF1, take: 'loser' },
-      team2_from: { match_id: GF1, take: 'winner' },
-    });
+    const reset = blankMatch(GF2, gf1.round + 1, 'grand_final', 2, gf1.team1_id, gf1.team2_id);
+    reset.team1_from = { match_id: GF1, take: 'loser' };
+    reset.team2_from = { match_id: GF1, take: 'winner' };
     w.add(reset);
     w.total_rounds = reset.round;
     settle(w, reset);
@@ -152,7 +140,8 @@ export const doubleElimination: FormatEngine = {
   build(seeds, options) {
     const wb = buildTree(seeds, wbId, 'winners');
     const wbFinal = (wb[wb.length - 1] as Match[])[0] as Match;
-    const matches = wb.flat();
+    const matches: Match[] = [];
+    for (const round of wb) for (const m of round) matches.push(m);
     const gfMode = (options as DoubleEliminationOptions).grand_final;
     let lbChampionSource: { match: Match; take: 'winner' | 'loser' } = {
       match: wbFinal,
@@ -163,14 +152,10 @@ export const doubleElimination: FormatEngine = {
       matches.push(...losers.matches);
       lbChampionSource = { match: losers.final, take: 'winner' };
     }
-    let total = Math.max(...matches.map((m) => m.round));
+    let total = 0;
+    for (const m of matches) total = Math.max(total, m.round);
     if (gfMode !== 'none') {
-      const gf = blankMatch({
-        id: GF1,
-        round: roundAfter(wbFinal, lbChampionSource.match),
-        bracket: 'grand_final',
-        bracket_round: 1,
-      });
+      const gf = blankMatch(GF1, roundAfter(wbFinal, lbChampionSource.match), 'grand_final', 1);
       feed(wbFinal, 'winner', gf, 1);
       feed(lbChampionSource.match, lbChampionSource.take, gf, 2);
       matches.push(gf);

@@ -3,7 +3,7 @@
  * matches the same way for all of them; a format says how matches are laid
  * out, what happens after special decisions, who won and how teams rank.
  */
-import type { FormatOptions, Match, MatchId, Standing, TeamId } from '../types.js';
+import type { Bracket, FormatOptions, Match, MatchId, Standing, TeamId } from '../types.js';
 import type { Work } from '../work.js';
 
 /** Later matches a correction would change, and those of them already played. */
@@ -50,23 +50,28 @@ export function matchId(round: number, n: number): MatchId {
  * object shape (the engine copies and reads them on every command).
  */
 export function blankMatch(
-  fields: Pick<Match, 'id' | 'round' | 'bracket' | 'bracket_round'> & Partial<Match>,
+  id: MatchId,
+  round: number,
+  bracket: Bracket,
+  bracket_round: number,
+  team1_id: TeamId | null = null,
+  team2_id: TeamId | null = null,
 ): Match {
   return {
-    id: fields.id,
-    round: fields.round,
-    bracket: fields.bracket,
-    bracket_round: fields.bracket_round,
-    team1_id: fields.team1_id ?? null,
-    team2_id: fields.team2_id ?? null,
-    status: fields.status ?? 'waiting',
-    winner: fields.winner ?? null,
-    scores: fields.scores ?? null,
-    walkover: fields.walkover ?? false,
-    winner_to: fields.winner_to ?? null,
-    loser_to: fields.loser_to ?? null,
-    team1_from: fields.team1_from ?? null,
-    team2_from: fields.team2_from ?? null,
+    id,
+    round,
+    bracket,
+    bracket_round,
+    team1_id,
+    team2_id,
+    status: 'waiting',
+    winner: null,
+    scores: null,
+    walkover: false,
+    winner_to: null,
+    loser_to: null,
+    team1_from: null,
+    team2_from: null,
   };
 }
 
@@ -76,13 +81,6 @@ export function roundOfPairs(
   pairs: readonly (readonly [TeamId, TeamId | null])[],
 ): Match[] {
   return pairs.map(([team1_id, team2_id], i) =>
-    blankMatch({
-      id: matchId(round, i + 1),
-      round,
-      bracket: 'main',
-      bracket_round: round,
-      team1_id,
-      team2_id,
-    }),
+    blankMatch(matchId(round, i + 1), round, 'main', round, team1_id, team2_id),
   );
 }

@@ -37,14 +37,14 @@ export function buildTree(
   bracket: 'main' | 'winners',
 ): Match[][] {
   const first = firstRoundSlots(seeds).map(([team1_id, team2_id], i) =>
-    blankMatch({ id: id(1, i + 1), round: 1, bracket, bracket_round: 1, team1_id, team2_id }),
+    blankMatch(id(1, i + 1), 1, bracket, 1, team1_id, team2_id),
   );
   const rounds = [first];
   for (let prev = first; prev.length > 1; ) {
     const round = rounds.length + 1;
     const next: Match[] = [];
     for (let j = 0; j < prev.length / 2; j++) {
-      const m = blankMatch({ id: id(round, j + 1), round, bracket, bracket_round: round });
+      const m = blankMatch(id(round, j + 1), round, bracket, round);
       feed(prev[2 * j] as Match, 'winner', m, 1);
       feed(prev[2 * j + 1] as Match, 'winner', m, 2);
       next.push(m);
@@ -68,12 +68,7 @@ export const singleElimination: FormatEngine = {
     const matches = rounds.flat();
     if ((options as SingleEliminationOptions).third_place && total >= 2) {
       const semis = rounds[total - 2] as Match[];
-      const third = blankMatch({
-        id: matchId(total, 2),
-        round: total,
-        bracket: 'third_place',
-        bracket_round: total,
-      });
+      const third = blankMatch(matchId(total, 2), total, 'third_place', total);
       feed(semis[0] as Match, 'loser', third, 1);
       feed(semis[1] as Match, 'loser', third, 2);
       matches.push(third);
