@@ -65,7 +65,7 @@ export interface CommandContext {
 export interface CommandSuccess {
   ok: true;
   tournament: TournamentAggregate;
-  events: DomainEvent[];
+  events: readonly DomainEvent[];
   /** Matches created or changed by the command, in their new version. */
   changed_matches: readonly Match[];
   /** Matches the command removed (only an unplayed grand final reset, on correction). */
@@ -110,5 +110,13 @@ export function copyAggregate(
 const NONE: readonly never[] = Object.freeze([]);
 
 export function unchanged(tournament: TournamentAggregate): CommandSuccess {
-  return { ok: true, tournament, events: [], changed_matches: NONE, removed_matches: NONE };
+  return succeeded(tournament, NONE);
+}
+
+/** A command that changed the tournament but no match. */
+export function succeeded(
+  tournament: TournamentAggregate,
+  events: readonly DomainEvent[],
+): CommandSuccess {
+  return { ok: true, tournament, events, changed_matches: NONE, removed_matches: NONE };
 }

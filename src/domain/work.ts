@@ -72,7 +72,8 @@ export class Work {
   total_rounds: number;
   rng: number;
   seeds: TeamId[];
-  readonly events: DomainEvent[] = [];
+  /** The events emitted so far (one array per command, sized as they come). */
+  private eventList: DomainEvent[] = NONE;
   private removed: MatchId[] = NONE;
   /** Flat mode: the matches created or replaced, by id. */
   private changed: Map<MatchId, Match> | null = null;
@@ -88,7 +89,8 @@ export class Work {
    */
   private readonly replaced: number[] = [];
   private readonly replacements: Match[] = [];
-  private replacedAt: Map<number, number> | null = null;
+  /** Once many are replaced: 1 + the index in `replaced` of each position (0: not replaced). */
+  private replacedAt: Int32Array | null = null;
   /** Matches added after the list's end. */
   private appended: Match[] = NONE;
   /** Set once the command needs a plain array (or starts from a superseded list). */
@@ -158,7 +160,7 @@ export class Work {
   }
 
   private replacementOf(i: number): number {
-    if (this.replacedAt !== null) return this.replacedAt.get(i) ?? -1;
+    if (this.replacedAt !== null) return (this.replacedAt[i] as number) - 1;
     const replaced = this.replaced;
     for (let k = replaced.length - 1; k >= 0; k--) if (replaced[k] === i) return k;
     return -1;
@@ -284,8 +286,11 @@ export class Work {
     const k = this.replaced.length;
     this.replaced.push(i);
     this.replacements.push(m);
-    if (this.replacedAt !== null) this.replacedAt.set(i, k);
-    else if (k >= 8) this.replacedAt = new Map(this.replaced.map((p, j) => [p, j]));
+    if (this.replacedAt !== null) this.replacedAt[i] = k + 1;
+    else if (k >= 8) {
+      this.replacedAt = new Int32Array(this.view.length);
+      for (let j = 0; j <= k; j++) this.replacedAt[this.replaced[j] as number] = j + 1;
+    }
   }
 
   /** Appends a match of a round at least as late as every existing one. */
@@ -360,16 +365,30 @@ export class Work {
     this.anyWithdrawn = index.anyWithdrawn;
   }
 
+  get events(): readonly DomainEvent[] {
+    return this.eventList;
+  }
+
+  private record(event: DomainEvent): void {
+    if (this.eventList === NONE) this.eventList = [event];
+    else this.eventList.push(event);
+  }
+
   emit(data: EventData): void {
-    this.events.push(toTournament(data));
+    this.record(toTournament(data));
+  }
+
+  /** Emits an event to the tournament ahead of every event emitted so far. */
+  emitFirst(data: EventData): void {
+    this.eventList = [toTournament(data), ...this.eventList];
   }
 
   emitToUser(userId: UserId, data: EventData): void {
-    this.events.push(toUser(userId, data));
+    this.record(toUser(userId, data));
   }
 
   emitGlobal(data: EventData): void {
-    this.events.push(toGlobal(data));
+    this.record(toGlobal(data));
   }
 
   /** The new aggregate, with the changed matches committed as the list's next version. */
@@ -394,7 +413,7 @@ export class Work {
     return {
       ok: true,
       tournament,
-      events: this.events,
+      events: this.eventList,
       changed_matches: this.allChanged
         ? (this.flat as Flat).matches.slice()
         : this.changed

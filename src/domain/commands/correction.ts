@@ -85,21 +85,18 @@ export function correctResult(
       affected: [...impact.affected],
     });
   }
-  w.events.unshift({
-    scope: { kind: 'tournament' },
-    data: {
-      type: 'result_corrected',
-      tournament_id: agg.id,
-      match_id: matchId,
-      round: after.round,
-      winner: after.winner,
-      loser: loserOf(after),
-      scores: after.scores,
-      previous_winner: before.winner,
-      previous_scores: before.scores,
-      affected: [...impact.affected],
-      timestamp: ctx.now,
-    },
+  w.emitFirst({
+    type: 'result_corrected',
+    tournament_id: agg.id,
+    match_id: matchId,
+    round: after.round,
+    winner: after.winner,
+    loser: loserOf(after),
+    scores: after.scores,
+    previous_winner: before.winner,
+    previous_scores: before.scores,
+    affected: [...impact.affected],
+    timestamp: ctx.now,
   });
   for (const id of impact.reannounce) {
     const m = w.get(id);

@@ -2,15 +2,10 @@
  * Creating, editing, publishing, cancelling, archiving and deleting a
  * tournament: the transitions of SPEC §3 outside play.
  */
-import type {
-  CommandContext,
-  CommandResult,
-  CommandSuccess,
-  TournamentAggregate,
-} from '../aggregate.js';
-import { copyAggregate, unchanged } from '../aggregate.js';
+import type { CommandContext, CommandResult, TournamentAggregate } from '../aggregate.js';
+import { copyAggregate, succeeded, unchanged } from '../aggregate.js';
 import { type Failure, fail } from '../errors.js';
-import { toGlobal, toTournament } from '../events.js';
+import { type DomainEvent, toGlobal, toTournament } from '../events.js';
 import { isFormat, resolveOptions } from '../options.js';
 import { type Action, targetState } from '../state-machine.js';
 import type { Format, Seeding, TournamentState, UserId } from '../types.js';
@@ -156,33 +151,30 @@ export function editTournament(
   return unchanged({ ...agg, ...checked.fields, seeding: checked.fields.seeding ?? agg.seeding });
 }
 
+/** The tournament moved to the state `action` leads to, with the state_changed event and `also`. */
 function moved(
   agg: TournamentAggregate,
   action: Action,
   ctx: CommandContext,
-): { result: CommandSuccess; to: TournamentState } | Failure {
+  also: readonly DomainEvent[] = [],
+): CommandResult {
   const denied = guard(agg, action);
   if (denied) return denied;
   const to = targetState(agg.state, action) as TournamentState;
   const tournament = copyAggregate(agg, agg.teams, to, agg.play, agg.winner, agg.current_round);
-  const result = unchanged(tournament);
-  result.events.push(
-    toTournament({
-      type: 'state_changed',
-      tournament_id: agg.id,
-      from_state: agg.state,
-      to_state: to,
-      timestamp: ctx.now,
-    }),
-  );
-  return { result, to };
+  const changed = toTournament({
+    type: 'state_changed',
+    tournament_id: agg.id,
+    from_state: agg.state,
+    to_state: to,
+    timestamp: ctx.now,
+  });
+  return succeeded(tournament, [changed, ...also]);
 }
 
 /** DRAFT -> REGISTRATION, announced globally (SPEC §6 tournament_published). */
 export function publish(agg: TournamentAggregate, ctx: CommandContext): CommandResult {
-  const step = moved(agg, 'publish', ctx);
-  if (!('result' in step)) return step;
-  step.result.events.push(
+  return moved(agg, 'publish', ctx, [
     toGlobal({
       type: 'tournament_published',
       tournament_id: agg.id,
@@ -190,18 +182,15 @@ export function publish(agg: TournamentAggregate, ctx: CommandContext): CommandR
       format: agg.format,
       timestamp: ctx.now,
     }),
-  );
-  return step.result;
+  ]);
 }
 
 export function cancel(agg: TournamentAggregate, ctx: CommandContext): CommandResult {
-  const step = moved(agg, 'cancel', ctx);
-  return 'result' in step ? step.result : step;
+  return moved(agg, 'cancel', ctx);
 }
 
 export function archive(agg: TournamentAggregate, ctx: CommandContext): CommandResult {
-  const step = moved(agg, 'archive', ctx);
-  return 'result' in step ? step.result : step;
+  return moved(agg, 'archive', ctx);
 }
 
 /** Only checks that a draft may be deleted; the caller removes it. */

@@ -1,6 +1,6 @@
 /** Team signup while the tournament is in REGISTRATION (SPEC §5 teams). */
 import type { CommandContext, CommandResult, TournamentAggregate } from '../aggregate.js';
-import { copyAggregate, unchanged } from '../aggregate.js';
+import { copyAggregate, succeeded } from '../aggregate.js';
 import { fail } from '../errors.js';
 import { type EventData, toTournament } from '../events.js';
 import { IdentityCache } from '../identity-cache.js';
@@ -119,11 +119,8 @@ export function registerTeam(
 
 /** The tournament with its new teams array, and the event that says so. */
 function withTeams(agg: TournamentAggregate, teams: Team[], event: EventData): CommandResult {
-  const result = unchanged(
-    copyAggregate(agg, teams, agg.state, agg.play, agg.winner, agg.current_round),
-  );
-  result.events.push(toTournament(event));
-  return result;
+  const tournament = copyAggregate(agg, teams, agg.state, agg.play, agg.winner, agg.current_round);
+  return succeeded(tournament, [toTournament(event)]);
 }
 
 export function unregisterTeam(
