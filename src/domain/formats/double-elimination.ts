@@ -28,15 +28,15 @@ import { doubleEliminationStandings, eliminationRecords } from '../standings/eli
 import type { DoubleEliminationOptions, Match, TeamId } from '../types.js';
 import type { Work } from '../work.js';
 import { feed, isUserDecided, rederive, roundAfter, sortByRound } from './bracket.js';
-import { blankMatch, type CorrectionImpact, type FormatEngine } from './format.js';
+import { blankMatch, type CorrectionImpact, type FormatEngine, idNamer } from './format.js';
 import { applyOrder, bracketSize, majorDropOrder, minorDropOrder } from './seeding-order.js';
 import { buildTree } from './single-elimination.js';
 
 const GF1 = 'gf_match_1';
 const GF2 = 'gf_match_2';
 
-const wbId = (round: number, n: number) => `wb_r${round}_match_${n}`;
-const lbId = (round: number, n: number) => `lb_r${round}_match_${n}`;
+const wbId = idNamer((round, n) => `wb_r${round}_match_${n}`);
+const lbId = idNamer((round, n) => `lb_r${round}_match_${n}`);
 
 function lbMatch(round: number, n: number, a: Match, b: Match): Match {
   return blankMatch(lbId(round, n), roundAfter(a, b), 'losers', round);

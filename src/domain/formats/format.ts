@@ -40,9 +40,35 @@ export interface FormatEngine {
   standings(w: Work): Standing[];
 }
 
-export function matchId(round: number, n: number): MatchId {
-  return `r${round}_match_${n}`;
+/**
+ * A namer of match ids that hands out the same string for the same (round, n)
+ * every time. Engines look matches up by id on every command; a string made
+ * once is hashed once per process, where a fresh one costs a copy and a hash
+ * per tournament. Only ids of early rounds and moderate sizes are kept, so
+ * the table stays small (a few thousand short strings at most).
+ */
+export function idNamer(
+  make: (round: number, n: number) => MatchId,
+): (round: number, n: number) => MatchId {
+  const rounds: MatchId[][] = [];
+  return (round, n) => {
+    if (round >= 32 || n > 512) return make(round, n);
+    let row = rounds[round];
+    if (row === undefined) {
+      row = [];
+      rounds[round] = row;
+    }
+    let id = row[n];
+    if (id === undefined) {
+      id = make(round, n);
+      row[n] = id;
+    }
+    return id;
+  };
 }
+
+/** Round-based and single-elimination ids: r{round}_match_{n}. */
+export const matchId = idNamer((round, n) => `r${round}_match_${n}`);
 
 /**
  * A match as the builders create it: both slots open, nothing decided. Every
