@@ -5,6 +5,7 @@
 import type { Failure } from './errors.js';
 import type { DomainEvent } from './events.js';
 import type { MatchList } from './match-list.js';
+import type { TeamList } from './team-list.js';
 import type {
   Format,
   FormatOptions,
@@ -47,7 +48,7 @@ export interface TournamentAggregate {
   /** Seed of the random seeding; stored so that a replay seeds the same way. */
   seed: number;
   /** In registration order. */
-  teams: Team[];
+  teams: TeamList;
   play: PlayState | null;
   winner: TeamId | null;
   /** 0 before the start. */
@@ -80,7 +81,7 @@ export type CommandResult = CommandSuccess | Failure;
  */
 export function copyAggregate(
   agg: TournamentAggregate,
-  teams: Team[],
+  teams: TeamList,
   state: TournamentState,
   play: PlayState | null,
   winner: TeamId | null,

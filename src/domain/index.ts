@@ -52,4 +52,5 @@ export {
   type TransitionTarget,
   targetState,
 } from './state-machine.js';
+export { TeamList } from './team-list.js';
 export type * from './types.js';

@@ -27,6 +27,7 @@ import {
   type RoundTally,
 } from './match-list.js';
 import { isDecided } from './match-status.js';
+import type { TeamList } from './team-list.js';
 import type { Match, MatchId, Team, TeamId, TournamentState, UserId } from './types.js';
 
 const EMPTY: MatchList = MatchList.of([]);
@@ -39,9 +40,9 @@ interface TeamIndex {
   anyWithdrawn: boolean;
 }
 
-const teamCache = new IdentityCache<readonly Team[], TeamIndex>();
+const teamCache = new IdentityCache<TeamList, TeamIndex>();
 
-function teamIndex(teams: readonly Team[]): TeamIndex {
+function teamIndex(teams: TeamList): TeamIndex {
   let index = teamCache.get(teams);
   if (!index) {
     index = {
@@ -98,7 +99,7 @@ export class Work {
   /** Undecided matches in round `tallyRound` (see undecidedIn); round 0: not counted. */
   private tallyRound: number;
   private tallyUndecided: number;
-  private teams: Team[];
+  private teams: TeamList;
   private teamById: Map<TeamId, Team>;
   /** Whether a team has withdrawn: until one has, every team in a match is present. */
   private anyWithdrawn: boolean;
@@ -342,7 +343,7 @@ export class Work {
     return this.teamById.get(id);
   }
 
-  allTeams(): readonly Team[] {
+  allTeams(): TeamList {
     return this.teams;
   }
 
@@ -358,7 +359,7 @@ export class Work {
     return id === null ? null : (this.teamById.get(id)?.name ?? null);
   }
 
-  setTeams(teams: Team[]): void {
+  setTeams(teams: TeamList): void {
     const index = teamIndex(teams);
     this.teams = teams;
     this.teamById = index.byId;

@@ -12,7 +12,7 @@ export interface ServerInfo {
 
 /** A tournament as SPEC §5 shows it. */
 export function tournamentJson(
-  agg: Omit<TournamentAggregate, 'play' | 'teams'> & { teams?: Team[] },
+  agg: Omit<TournamentAggregate, 'play' | 'teams'> & { teams?: { length: number } },
   extra: {
     team_count?: number;
     created_at: string;

@@ -3,6 +3,7 @@ import {
   MatchList,
   matchesOfRound,
   type PlayState,
+  TeamList,
   type TournamentAggregate,
 } from '../domain/index.js';
 import type {
@@ -66,7 +67,7 @@ function aggregateOf(row: TournamentRow, teamRows: TeamRow[]): TournamentAggrega
     seeding: row.seeding as Seeding,
     options: row.options as FormatOptions,
     seed: row.rng_seed,
-    teams: teamRows.map(teamOf),
+    teams: TeamList.adopt(teamRows.map(teamOf)),
     play: playOf(row.play as StoredPlay | null),
     winner: row.winner,
     current_round: row.current_round,

@@ -4,6 +4,7 @@ import { unchanged } from '../aggregate.js';
 import { fail } from '../errors.js';
 import { advance, decide, isDecided, openMatchesOf, settle } from '../flow.js';
 import { repeatsResult, resolveResult } from '../result-input.js';
+import { TeamList } from '../team-list.js';
 import type { MatchId, ResultInput, TeamId } from '../types.js';
 import { Work } from '../work.js';
 import { guard } from './guard.js';
@@ -97,8 +98,10 @@ export function withdrawTeam(
   if (team.withdrawn) return unchanged(agg);
   const w = new Work(agg, ctx.now);
   w.setTeams(
-    agg.teams.map((t) =>
-      t.id === teamId ? { ...t, withdrawn: true, withdrawn_round: agg.current_round } : t,
+    TeamList.adopt(
+      agg.teams.map((t) =>
+        t.id === teamId ? { ...t, withdrawn: true, withdrawn_round: agg.current_round } : t,
+      ),
     ),
   );
   w.emit({

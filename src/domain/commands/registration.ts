@@ -4,6 +4,7 @@ import { copyAggregate, succeeded } from '../aggregate.js';
 import { fail } from '../errors.js';
 import { type EventData, toTournament } from '../events.js';
 import { IdentityCache } from '../identity-cache.js';
+import { TeamList } from '../team-list.js';
 import type { Team, TeamId, UserId } from '../types.js';
 import { guard } from './guard.js';
 import { LIMITS } from './lifecycle.js';
@@ -28,7 +29,7 @@ interface Roster {
   seeds: Set<number>;
 }
 
-function rosterOf(teams: readonly Team[]): Roster {
+function rosterOf(teams: TeamList): Roster {
   const roster: Roster = {
     ids: new Set(),
     names: new Set(),
@@ -47,13 +48,13 @@ function enrol(roster: Roster, t: Team, key = nameKey(t.name)): void {
 }
 
 /**
- * Rosters by teams array. A registration moves its roster on to the new
- * array, so registering n teams costs O(n) checks in all, not O(n²); a
- * superseded array that is read again gets its roster rebuilt.
+ * Rosters by teams list. A registration moves its roster on to the new
+ * list, so registering n teams costs O(n) checks in all, not O(n²); a
+ * superseded list that is read again gets its roster rebuilt.
  */
-const rosters = new IdentityCache<readonly Team[], Roster>();
+const rosters = new IdentityCache<TeamList, Roster>();
 
-function rosterFor(teams: readonly Team[]): Roster {
+function rosterFor(teams: TeamList): Roster {
   let roster = rosters.get(teams);
   if (!roster) {
     roster = rosterOf(teams);
@@ -102,7 +103,7 @@ export function registerTeam(
     return fail('validation_error', { field: 'seed', reason: `seed ${seed} is taken` });
   }
   const added: Team = { id: team.id, name, captain_id: team.captain_id, seed };
-  const teams = agg.teams.concat([added]);
+  const teams = agg.teams.append(added);
   enrol(roster, added, key);
   rosters.rekey(agg.teams, teams, roster);
   return withTeams(agg, teams, {
@@ -118,7 +119,7 @@ export function registerTeam(
 }
 
 /** The tournament with its new teams array, and the event that says so. */
-function withTeams(agg: TournamentAggregate, teams: Team[], event: EventData): CommandResult {
+function withTeams(agg: TournamentAggregate, teams: TeamList, event: EventData): CommandResult {
   const tournament = copyAggregate(agg, teams, agg.state, agg.play, agg.winner, agg.current_round);
   return succeeded(tournament, [toTournament(event)]);
 }
@@ -132,7 +133,7 @@ export function unregisterTeam(
   if (denied) return denied;
   const team = agg.teams.find((t) => t.id === teamId);
   if (!team) return fail('team_not_found', { team_id: teamId });
-  const teams = agg.teams.filter((t) => t.id !== teamId);
+  const teams = TeamList.adopt(agg.teams.filter((t) => t.id !== teamId));
   return withTeams(agg, teams, {
     type: 'team_unregistered',
     tournament_id: agg.id,

@@ -75,7 +75,7 @@ describe('withdrawTeam', () => {
     // team_1 wins its first two games, everything else is drawn; team_1 leaves before round 3.
     let agg = started('round_robin', 4);
     while (agg.state === 'ACTIVE') {
-      if (agg.current_round === 3 && !agg.teams[0]?.withdrawn)
+      if (agg.current_round === 3 && !agg.teams.at(0)?.withdrawn)
         agg = ok(withdrawTeam(agg, 'team_1', ctx));
       for (const m of matchesOfRound(agg, agg.current_round).filter(
         (x) => x.status === 'pending',
