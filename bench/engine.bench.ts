@@ -8,7 +8,11 @@
  * Every (workload, engine) pair is measured in a fresh Node process of its own,
  * so that no engine runs on a heap or a JIT warmed or littered by another.
  * In each process: one cold run (the first, JIT and heap growth included),
- * then WARMUP untimed runs, then RUNS timed runs; the median is the figure.
+ * then untimed warm-up runs, at least WARMUP of them and for at least
+ * WARMUP_MS, then RUNS timed runs; the median is the figure. Warming up for
+ * a fixed time rather than a fixed count gives every engine the same chance
+ * to reach its steady state, which a fast engine needs more runs to reach:
+ * the JIT tiers up by how often code runs, not by how long.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +25,7 @@ import { tourneyDoubleElimination, tourneySwiss } from './engine/tourney.js';
 
 const SEED = 20260101;
 const WARMUP = 20;
+const WARMUP_MS = 2000;
 const RUNS = 20;
 const TEAMS = 256;
 const SWISS_ROUNDS = 8;
@@ -41,6 +46,7 @@ const MEASURES: Record<string, () => unknown> = {
 interface Timing {
   cold_ms: number;
   median_ms: number;
+  warmup_runs: number;
 }
 
 function round(ms: number): number {
@@ -58,13 +64,19 @@ async function measure(key: string): Promise<void> {
   const fn = MEASURES[key];
   if (!fn) throw new Error(`unknown measure ${key}`);
   const cold = await timeOnce(fn);
-  for (let i = 0; i < WARMUP; i++) await fn();
+  const warmUntil = performance.now() + WARMUP_MS;
+  let warmup = 0;
+  while (warmup < WARMUP || performance.now() < warmUntil) {
+    await fn();
+    warmup++;
+  }
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) times.push(await timeOnce(fn));
   times.sort((a, b) => a - b);
   const timing: Timing = {
     cold_ms: round(cold),
     median_ms: round(times[Math.floor(times.length / 2)] as number),
+    warmup_runs: warmup,
   };
   console.log(JSON.stringify(timing));
 }
@@ -88,6 +100,8 @@ interface Row {
   tourney_cold_ms: number;
   peer_cold_ms: number;
   cold_ratio: number;
+  tourney_warmup_runs: number;
+  peer_warmup_runs: number;
 }
 
 function row(name: string, tourney: Timing, peer: string, theirs: Timing): Row {
@@ -102,6 +116,8 @@ function row(name: string, tourney: Timing, peer: string, theirs: Timing): Row {
     tourney_cold_ms: tourney.cold_ms,
     peer_cold_ms: theirs.cold_ms,
     cold_ratio: ratio(theirs.cold_ms, tourney.cold_ms),
+    tourney_warmup_runs: tourney.warmup_runs,
+    peer_warmup_runs: theirs.warmup_runs,
   };
 }
 
@@ -147,14 +163,15 @@ async function main(): Promise<void> {
   const pad = (s: string | number, n: number) => String(s).padEnd(n);
   console.log(
     `Engine benchmark: seed ${SEED}, node ${process.version}; each engine in its own process: ` +
-      `median of ${RUNS} runs after ${WARMUP} warm-up runs, and the first (cold) run`,
+      `median of ${RUNS} runs after warming up for ${WARMUP_MS / 1000} s (at least ${WARMUP} runs), ` +
+      'and the first (cold) run',
   );
   console.log(
-    `${pad('workload', 24)}${pad('tourney ms', 12)}${pad('peer', 22)}${pad('peer ms', 10)}${pad('speedup', 9)}${pad('cold: tourney', 15)}${pad('peer', 10)}speedup`,
+    `${pad('workload', 24)}${pad('tourney ms', 12)}${pad('peer', 22)}${pad('peer ms', 10)}${pad('speedup', 9)}${pad('cold: tourney', 15)}${pad('peer', 10)}${pad('speedup', 9)}warm-up runs: tourney/peer`,
   );
   for (const w of workloads) {
     console.log(
-      `${pad(w.name, 24)}${pad(w.tourney_ms, 12)}${pad(w.peer, 22)}${pad(w.peer_ms, 10)}${pad(w.ratio, 9)}${pad(w.tourney_cold_ms, 15)}${pad(w.peer_cold_ms, 10)}${w.cold_ratio}`,
+      `${pad(w.name, 24)}${pad(w.tourney_ms, 12)}${pad(w.peer, 22)}${pad(w.peer_ms, 10)}${pad(w.ratio, 9)}${pad(w.tourney_cold_ms, 15)}${pad(w.peer_cold_ms, 10)}${pad(w.cold_ratio, 9)}${w.tourney_warmup_runs}/${w.peer_warmup_runs}`,
     );
   }
   console.log('speedup = peer time / Tourney time (goal: 10 or more)');
