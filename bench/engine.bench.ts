@@ -13,6 +13,11 @@
  * a fixed time rather than a fixed count gives every engine the same chance
  * to reach its steady state, which a fast engine needs more runs to reach:
  * the JIT tiers up by how often code runs, not by how long.
+ *
+ * Each pair is measured in PROCESSES separate processes and the figures are
+ * the medians across them: which functions V8 inlines and when it compiles
+ * them differs from one process to the next, and can leave one process
+ * markedly slower than the others for its whole life.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +29,10 @@ import { organizerDoubleElimination, organizerSwiss } from './engine/tournament-
 import { tourneyDoubleElimination, tourneySwiss } from './engine/tourney.js';
 
 const SEED = 20260101;
-const WARMUP = 20;
+const WARMUP = 5;
 const WARMUP_MS = 2000;
 const RUNS = 20;
+const PROCESSES = 3;
 const TEAMS = 256;
 const SWISS_ROUNDS = 8;
 const BIG_FIELD = 4096;
@@ -47,6 +53,8 @@ interface Timing {
   cold_ms: number;
   median_ms: number;
   warmup_runs: number;
+  /** Parent side: each process's median, ascending. */
+  process_medians_ms?: number[];
 }
 
 function round(ms: number): number {
@@ -91,6 +99,20 @@ function inChild(key: string): Timing {
   return JSON.parse(out.trim().split('\n').pop() as string) as Timing;
 }
 
+const middle = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/** Parent side: the measure in PROCESSES fresh processes, one after another; medians across them. */
+function inChildren(key: string): Timing {
+  const runs = Array.from({ length: PROCESSES }, () => inChild(key));
+  const medians = runs.map((r) => r.median_ms).sort((a, b) => a - b);
+  return {
+    cold_ms: middle(runs.map((r) => r.cold_ms)),
+    median_ms: middle(medians),
+    warmup_runs: middle(runs.map((r) => r.warmup_runs)),
+    process_medians_ms: medians,
+  };
+}
+
 interface Row {
   name: string;
   tourney_ms: number;
@@ -102,6 +124,8 @@ interface Row {
   cold_ratio: number;
   tourney_warmup_runs: number;
   peer_warmup_runs: number;
+  tourney_process_medians_ms: number[];
+  peer_process_medians_ms: number[];
 }
 
 function row(name: string, tourney: Timing, peer: string, theirs: Timing): Row {
@@ -118,13 +142,15 @@ function row(name: string, tourney: Timing, peer: string, theirs: Timing): Row {
     cold_ratio: ratio(theirs.cold_ms, tourney.cold_ms),
     tourney_warmup_runs: tourney.warmup_runs,
     peer_warmup_runs: theirs.warmup_runs,
+    tourney_process_medians_ms: tourney.process_medians_ms ?? [],
+    peer_process_medians_ms: theirs.process_medians_ms ?? [],
   };
 }
 
 async function main(): Promise<void> {
   const de = `double_elimination_${TEAMS}`;
   const swiss = `swiss_${TEAMS}x${SWISS_ROUNDS}`;
-  const t = Object.fromEntries(Object.keys(MEASURES).map((k) => [k, inChild(k)]));
+  const t = Object.fromEntries(Object.keys(MEASURES).map((k) => [k, inChildren(k)]));
   const get = (k: string) => t[k] as Timing;
   const workloads = [
     row(
@@ -164,7 +190,7 @@ async function main(): Promise<void> {
   console.log(
     `Engine benchmark: seed ${SEED}, node ${process.version}; each engine in its own process: ` +
       `median of ${RUNS} runs after warming up for ${WARMUP_MS / 1000} s (at least ${WARMUP} runs), ` +
-      'and the first (cold) run',
+      `and the first (cold) run; medians across ${PROCESSES} processes`,
   );
   console.log(
     `${pad('workload', 24)}${pad('tourney ms', 12)}${pad('peer', 22)}${pad('peer ms', 10)}${pad('speedup', 9)}${pad('cold: tourney', 15)}${pad('peer', 10)}${pad('speedup', 9)}warm-up runs: tourney/peer`,
@@ -175,6 +201,12 @@ async function main(): Promise<void> {
     );
   }
   console.log('speedup = peer time / Tourney time (goal: 10 or more)');
+  for (const w of workloads) {
+    console.log(
+      `process medians, ${w.name} vs ${w.peer}: Tourney ${w.tourney_process_medians_ms.join(' / ')} ms, ` +
+        `peer ${w.peer_process_medians_ms.join(' / ')} ms`,
+    );
+  }
   console.log(
     `pair one round of a ${BIG_FIELD}-team Swiss after ${BIG_FIELD_PLAYED} rounds: ${pair4096} ms`,
   );
