@@ -54,9 +54,9 @@ export function resolveResult(
       return invalid(match, 'the winner must be one of the two teams');
     }
     winner = input.winner;
-    const [own, other] = winner === t1 ? [s1, s2] : [s2, s1];
     // Level scores with a named winner are allowed (decided by a tiebreaker game).
-    if (scores !== null && own < other) return invalid(match, 'the winner has the lower score');
+    const lower = winner === t1 ? s1 < s2 : s2 < s1;
+    if (scores !== null && lower) return invalid(match, 'the winner has the lower score');
   }
   if (winner === null && !allowsDraw)
     return fail('draw_not_allowed', { match_id: match.id, format });

@@ -45,10 +45,14 @@ const teamCache = new IdentityCache<TeamList, TeamIndex>();
 function teamIndex(teams: TeamList): TeamIndex {
   let index = teamCache.get(teams);
   if (!index) {
-    index = {
-      byId: new Map(teams.map((t) => [t.id, t])),
-      anyWithdrawn: teams.some((t) => t.withdrawn === true),
-    };
+    const byId = new Map<TeamId, Team>();
+    let anyWithdrawn = false;
+    for (let i = 0; i < teams.length; i++) {
+      const t = teams.at(i) as Team;
+      byId.set(t.id, t);
+      if (t.withdrawn === true) anyWithdrawn = true;
+    }
+    index = { byId, anyWithdrawn };
     teamCache.set(teams, index);
   }
   return index;
