@@ -12,7 +12,6 @@ import type {
   Match,
   MatchId,
   Seeding,
-  Team,
   TeamId,
   TournamentState,
   UserId,
