@@ -21,7 +21,7 @@ function nameKey(name: string): string {
   return trimmed.normalize('NFKC').toLocaleLowerCase('en');
 }
 
-/** What registration checks a new team against, for one teams array. */
+/** What registration checks a new team against, for one teams list. */
 interface Roster {
   ids: Set<TeamId>;
   names: Set<string>;
@@ -118,7 +118,7 @@ export function registerTeam(
   });
 }
 
-/** The tournament with its new teams array, and the event that says so. */
+/** The tournament with its new teams list, and the event that says so. */
 function withTeams(agg: TournamentAggregate, teams: TeamList, event: EventData): CommandResult {
   const tournament = copyAggregate(agg, teams, agg.state, agg.play, agg.winner, agg.current_round);
   return succeeded(tournament, [toTournament(event)]);
