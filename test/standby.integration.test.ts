@@ -10,6 +10,7 @@ import { createLogger } from '../src/logger.js';
 import { buildOrchestratorApp } from '../src/orchestrator/app.js';
 import { childEnv, ProcessRunner } from '../src/orchestrator/runners/process-runner.js';
 import { createTestDatabase, type TestDatabase, uniquePrefix } from './support/backends.js';
+import { eventually, type NotYet } from './support/eventually.js';
 import { freePort } from './support/redis-server.js';
 
 /**
@@ -86,20 +87,13 @@ function childrenOf(parent: number, marker: string): number[] {
   return found;
 }
 
-type Maybe<T> = T | undefined | null | false;
-
-async function until<T>(
+/** Waits up to 15 s for `probe` (processes start and stop slower than requests answer). */
+function until<T>(
   what: string,
-  probe: () => Maybe<T> | Promise<Maybe<T>>,
+  probe: () => T | NotYet | Promise<T | NotYet>,
   ms = 15_000,
 ): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  return eventually(probe, ms, what);
 }
 
 interface Orchestrator {

@@ -80,9 +80,9 @@ export class Work {
   /** The events emitted so far (one array per command, sized as they come). */
   private eventList: DomainEvent[] = NONE;
   private removed: MatchId[] = NONE;
-  /** Flat mode: the matches created or replaced, by id. */
+  /** Flat mode: the matches created or replaced, by id (null after startPlay: all are new). */
   private changed: Map<MatchId, Match> | null = null;
-  /** Flat mode after startPlay: every match is new. */
+  /** After startPlay: every match is new. */
   private allChanged = false;
   /** The aggregate's list, read through `view` while no flat copy exists. */
   private list: MatchList;
@@ -141,9 +141,9 @@ export class Work {
     this.started = true;
     this.seeds = seeds;
     this.total_rounds = totalRounds;
+    this.allChanged = true;
     this.toFlat(matches);
     this.tallyRound = 0;
-    this.allChanged = true;
   }
 
   /** Every match, in list order (read only: in flat mode, the working array itself). */
@@ -173,14 +173,12 @@ export class Work {
 
   /** Leaves the overlay for a plain array holding `matches` (the command's view so far). */
   private toFlat(matches: Match[]): void {
-    if (this.allChanged) {
-      this.flat = flatOf(matches);
-      return;
+    if (!this.allChanged) {
+      const changed = new Map<MatchId, Match>();
+      for (const m of this.replacements) changed.set(m.id, m);
+      for (const m of this.appended) changed.set(m.id, m);
+      this.changed = changed;
     }
-    const changed = new Map<MatchId, Match>();
-    for (const m of this.replacements) changed.set(m.id, m);
-    for (const m of this.appended) changed.set(m.id, m);
-    this.changed = changed;
     this.flat = flatOf(matches);
   }
 
@@ -217,9 +215,7 @@ export class Work {
 
   /** Like get, for ids that the bracket itself wrote: a miss is a bug. */
   must(id: MatchId): Match {
-    const m = this.get(id);
-    if (!m) throw new Error(`engine invariant: no match ${id}`);
-    return m;
+    return this.at(this.mustLocate(id)) as Match;
   }
 
   /** Like locate, for ids that the bracket itself wrote: a miss is a bug. */
@@ -277,7 +273,7 @@ export class Work {
     this.retally(this.at(i), m);
     if (this.flat) {
       this.flat.matches[i] = m;
-      if (!this.allChanged) this.changed?.set(m.id, m);
+      this.changed?.set(m.id, m);
     } else if (i >= this.view.length) {
       this.appended[i - this.view.length] = m;
     } else {
@@ -304,7 +300,7 @@ export class Work {
     if (this.flat) {
       addToIndex(this.flat, m, this.flat.matches.length);
       this.flat.matches.push(m);
-      if (!this.allChanged) this.changed?.set(m.id, m);
+      this.changed?.set(m.id, m);
     } else {
       if (this.appended === NONE) this.appended = [];
       this.appended.push(m);
@@ -419,15 +415,15 @@ export class Work {
       ok: true,
       tournament,
       events: this.eventList,
-      changed_matches: this.allChanged
-        ? (this.flat as Flat).matches.slice()
-        : this.changed
-          ? [...this.changed.values()]
-          : this.appended.length === 0
-            ? this.replacements
-            : this.replacements.concat(this.appended),
+      changed_matches: this.changedMatches(),
       removed_matches: this.removed,
     };
+  }
+
+  /** The matches the command created or replaced, in their new version. */
+  private changedMatches(): readonly Match[] {
+    if (this.flat) return this.changed ? [...this.changed.values()] : this.flat.matches.slice();
+    return this.appended.length === 0 ? this.replacements : this.replacements.concat(this.appended);
   }
 
   private committed(): MatchList {

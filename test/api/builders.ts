@@ -103,17 +103,3 @@ export async function playToCompletion(api: ApiHarness, organizer: Actor, id: st
   }
   throw new Error(`tournament ${id} did not complete`);
 }
-
-/** Polls `probe` until it returns a truthy value (events reach the bus after commit). */
-export async function eventually<T>(
-  probe: () => Promise<T | null | undefined | false>,
-  ms = 3000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

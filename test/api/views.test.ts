@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Actor, type ApiHarness, useApi } from '../support/api-harness.js';
-import {
-  createTournament,
-  eventually,
-  pendingMatches,
-  publish,
-  registerTeam,
-  start,
-} from './builders.js';
+import { eventually } from '../support/eventually.js';
+import { createTournament, pendingMatches, publish, registerTeam, start } from './builders.js';
 
 /** A manually seeded single elimination of the given captains (seed order = order given), started. */
 async function bracket(api: ApiHarness, org: Actor, captains: Actor[]) {
