@@ -40,6 +40,7 @@ import { loadConfig } from '../src/config.js';
 import { buildOrchestratorApp } from '../src/orchestrator/app.js';
 import { ProcessRunner } from '../src/orchestrator/runners/process-runner.js';
 import { openPglite, openPostgres } from '../src/store/database.js';
+import { InlineRunner } from '../src/tournament-server/inline-runner.js';
 import { capturingLogger, Gateway } from './support/gateway.js';
 import {
   createBenchDatabase,
@@ -111,7 +112,13 @@ async function runInline(n: number): Promise<InlineResult> {
   const { logger, readyMs, errors } = capturingLogger();
   try {
     await database.migrate();
-    const app = await buildOrchestratorApp({ config, database, bus, logger });
+    const app = await buildOrchestratorApp({
+      config,
+      database,
+      bus,
+      logger,
+      inlineRunner: (deps) => new InlineRunner(deps),
+    });
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const addr = app.server.address();

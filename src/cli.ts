@@ -28,7 +28,14 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'orchestrator': {
       const { runOrchestrator } = await import('./orchestrator/main.js');
-      return runOrchestrator(config);
+      // Only the inline runner needs the tournament server's code in this process.
+      const { InlineRunner } =
+        config.runner === 'inline'
+          ? await import('./tournament-server/inline-runner.js')
+          : { InlineRunner: null };
+      return runOrchestrator(config, {
+        inlineRunner: InlineRunner ? (deps) => new InlineRunner(deps) : undefined,
+      });
     }
     case 'migrate': {
       const { runMigrate } = await import('./store/migrate-command.js');

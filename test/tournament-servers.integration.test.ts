@@ -9,7 +9,7 @@ import { type Config, loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { buildOrchestratorApp } from '../src/orchestrator/app.js';
 import { childEnv, ProcessRunner } from '../src/orchestrator/runners/process-runner.js';
-import { Lease, LeaseLostError } from '../src/tournament-server/lease.js';
+import { Lease, LeaseLostError } from '../src/tournament/lease.js';
 import { createTestDatabase, type TestDatabase, uniquePrefix } from './support/backends.js';
 import { freePort } from './support/redis-server.js';
 import { SseClient } from './support/sse-client.js';

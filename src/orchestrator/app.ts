@@ -16,8 +16,9 @@ import { Outbox } from '../live/outbox.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
 import type { StoredTournament } from '../store/tournaments.js';
-import { TournamentService } from '../tournament-server/service.js';
-import { TournamentWriter } from '../tournament-server/writer.js';
+import type { Runner } from '../tournament/runner.js';
+import { TournamentService } from '../tournament/service.js';
+import { TournamentWriter } from '../tournament/writer.js';
 import { ServerRegistry } from './registry.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
@@ -29,9 +30,7 @@ import { registryRoutes } from './routes/tournaments.js';
 import { viewRoutes } from './routes/views.js';
 import { forwarder, proxyPlugin, stopServersOfEndedTournaments } from './routing.js';
 import { DockerRunner } from './runners/docker-runner.js';
-import { InlineRunner } from './runners/inline-runner.js';
 import { ProcessRunner } from './runners/process-runner.js';
-import type { Runner } from './runners/runner.js';
 import { StartingNotifier } from './starting-notifier.js';
 
 export interface OrchestratorDeps {
@@ -39,8 +38,13 @@ export interface OrchestratorDeps {
   database: Database;
   bus: Bus;
   logger: Logger;
-  /** How tournament servers run; by default the one TOURNAMENT_RUNNER names. */
+  /**
+   * How tournament servers run; by default the one TOURNAMENT_RUNNER names.
+   * The inline runner lives with the tournament server, so the composition
+   * root hands it in (`inlineRunner`) rather than this module importing it.
+   */
   runner?: Runner;
+  inlineRunner?: (deps: { config: Config; database: Database; bus: Bus; logger: Logger }) => Runner;
   /** Requests per minute and address on login and registration. */
   authRateLimit?: number;
 }
@@ -52,7 +56,9 @@ function createRunner(deps: OrchestratorDeps): Runner {
     case 'docker':
       return new DockerRunner(deps.config);
     default:
-      return new InlineRunner(deps);
+      if (!deps.inlineRunner)
+        throw new Error('the inline runner must be given by the composition root');
+      return deps.inlineRunner(deps);
   }
 }
 

@@ -2,10 +2,13 @@ import { openBus } from '../bus/open.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { openDatabase } from '../store/open.js';
-import { buildOrchestratorApp } from './app.js';
+import { buildOrchestratorApp, type OrchestratorDeps } from './app.js';
 
 /** Composition root of the orchestrator: the one place that wires adapters to the app. */
-export async function runOrchestrator(config: Config): Promise<number> {
+export async function runOrchestrator(
+  config: Config,
+  wiring: Pick<OrchestratorDeps, 'inlineRunner'> = {},
+): Promise<number> {
   const logger = createLogger(config.logLevel, 'orchestrator');
   if (config.databaseUrl && config.sessionSecretGenerated) {
     logger.warn(
@@ -27,7 +30,7 @@ export async function runOrchestrator(config: Config): Promise<number> {
     await Promise.allSettled([bus.close(), database.close()]);
     throw err;
   }
-  const app = await buildOrchestratorApp({ config, database, bus, logger });
+  const app = await buildOrchestratorApp({ config, database, bus, logger, ...wiring });
 
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {

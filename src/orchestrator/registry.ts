@@ -4,8 +4,8 @@ import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
 import { ids, parseIds } from '../store/ids.js';
 import { tournamentServers, tournaments } from '../store/schema.js';
-import { revokeLease } from '../tournament-server/lease.js';
-import type { Runner, ServerHandle } from './runners/runner.js';
+import { revokeLease } from '../tournament/lease.js';
+import type { Runner, ServerHandle } from '../tournament/runner.js';
 
 /** States in which a tournament has its own server (SPEC §1: from REGISTRATION until ARCHIVED or CANCELLED). */
 export const SERVED_STATES = ['REGISTRATION', 'ACTIVE', 'COMPLETED'] as const;

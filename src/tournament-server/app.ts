@@ -17,9 +17,9 @@ import { Outbox } from '../live/outbox.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
 import type { StoredTournament } from '../store/tournaments.js';
-import { TournamentService } from './service.js';
-import type { Fence } from './writer.js';
-import { TournamentWriter } from './writer.js';
+import { TournamentService } from '../tournament/service.js';
+import type { Fence } from '../tournament/writer.js';
+import { TournamentWriter } from '../tournament/writer.js';
 
 export interface TournamentServerDeps {
   tournamentId: string;

@@ -5,9 +5,9 @@ import { type Config, ConfigError } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
 import { openDatabase } from '../store/open.js';
+import { Lease } from '../tournament/lease.js';
+import { parseAssignment, type StandbyMessage } from '../tournament/standby-protocol.js';
 import { buildTournamentServerApp } from './app.js';
-import { Lease } from './lease.js';
-import { parseAssignment, type StandbyMessage } from './standby-protocol.js';
 
 /** How long after it answers a tournament server compacts its heap (see compactHeap). */
 const COMPACT_AFTER_MS = 500;

@@ -7,6 +7,7 @@ import type { Bus } from '../../src/bus/bus.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { buildOrchestratorApp } from '../../src/orchestrator/app.js';
+import { InlineRunner } from '../../src/tournament-server/inline-runner.js';
 import {
   type BusKind,
   createTestBus,
@@ -88,6 +89,7 @@ export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
     bus,
     logger: createLogger('silent'),
     authRateLimit: opts.authRateLimit ?? 1000,
+    inlineRunner: (deps) => new InlineRunner(deps),
   });
   const serverErrors: string[] = [];
   // A 5xx is never an answer the API means to give: any one fails the test (see useApi).

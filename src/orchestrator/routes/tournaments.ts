@@ -8,7 +8,7 @@ import { orThrow } from '../../http/present.js';
 import { TournamentId } from '../../http/schemas.js';
 import type { Database } from '../../store/database.js';
 import { listTournaments, type StoredTournament } from '../../store/tournaments.js';
-import type { TournamentService } from '../../tournament-server/service.js';
+import type { TournamentService } from '../../tournament/service.js';
 
 const FORMAT = Type.Union([
   Type.Literal('single_elimination'),

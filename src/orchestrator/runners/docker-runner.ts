@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Config } from '../../config.js';
-import type { Runner, ServerHandle } from './runner.js';
+import type { Runner, ServerHandle } from '../../tournament/runner.js';
 
 const run = promisify(execFile);
 

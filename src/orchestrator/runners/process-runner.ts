@@ -3,11 +3,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import {
-  type AssignMessage,
-  parseStandbyMessage,
-} from '../../tournament-server/standby-protocol.js';
-import type { Runner, ServerHandle } from './runner.js';
+import type { Runner, ServerHandle } from '../../tournament/runner.js';
+import { type AssignMessage, parseStandbyMessage } from '../../tournament/standby-protocol.js';
 
 /**
  * The CLI for tournament servers: the bundle (`dist/bundle/cli.mjs`, split so

@@ -1,10 +1,10 @@
-import type { Bus } from '../../bus/bus.js';
-import type { Config } from '../../config.js';
-import type { Logger } from '../../logger.js';
-import type { Database } from '../../store/database.js';
-import { buildTournamentServerApp } from '../../tournament-server/app.js';
-import { Lease } from '../../tournament-server/lease.js';
-import type { Runner, ServerHandle } from './runner.js';
+import type { Bus } from '../bus/bus.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Database } from '../store/database.js';
+import { Lease } from '../tournament/lease.js';
+import type { Runner, ServerHandle } from '../tournament/runner.js';
+import { buildTournamentServerApp } from './app.js';
 
 /**
  * Each tournament server is its own HTTP server on its own port inside the
