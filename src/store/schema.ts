@@ -61,7 +61,10 @@ export const tournaments = pgTable(
     options: jsonb('options').notNull(),
     /** Seed of the tournament's random generator: a replay gives the same tournament. */
     rng_seed: bigint('rng_seed', { mode: 'number' }).notNull(),
-    /** The engine's play state (bracket, rounds, generator state) once started. */
+    /**
+     * The engine's play state once started (seeds, planned rounds, generator
+     * state); its matches are rows of `matches`, so a result writes one row.
+     */
     play: jsonb('play'),
     winner: text('winner'),
     current_round: integer('current_round').notNull().default(0),
@@ -93,6 +96,8 @@ export const teams = pgTable(
       .references(() => users.id),
     seed: integer('seed'),
     withdrawn: boolean('withdrawn').notNull().default(false),
+    /** The tournament round during which the team withdrew (Swiss stops pairing it after). */
+    withdrawn_round: integer('withdrawn_round'),
     created_at: createdAt(),
   },
   (t) => [
@@ -117,6 +122,9 @@ export const matches = pgTable(
     winner: text('winner'),
     scores: jsonb('scores'),
     walkover: boolean('walkover').notNull().default(false),
+    /** Elimination formats: where winner and loser go, which matches feed each slot. */
+    links: jsonb('links'),
+    /** Position in the tournament's match list (ordered by round). */
     ordinal: integer('ordinal').notNull(),
     updated_at: timestamp('updated_at', { withTimezone: true, mode: 'date' })
       .notNull()
@@ -219,5 +227,17 @@ export const tournamentServers = pgTable('tournament_servers', {
   lease_expires_at: timestamp('lease_expires_at', { withTimezone: true, mode: 'date' }),
   restarts: integer('restarts').notNull().default(0),
   started_at: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+  updated_at: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/**
+ * Elections among orchestrators (SPEC §9): the row of a role names the one
+ * holding it and until when; the epoch grows each time it changes hands.
+ */
+export const leaders = pgTable('leaders', {
+  role: text('role').primaryKey(),
+  holder: text('holder'),
+  epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
+  expires_at: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
   updated_at: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
