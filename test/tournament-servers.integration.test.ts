@@ -11,6 +11,7 @@ import { buildOrchestratorApp } from '../src/orchestrator/app.js';
 import { childEnv, ProcessRunner } from '../src/orchestrator/runners/process-runner.js';
 import { Lease, LeaseLostError } from '../src/tournament/lease.js';
 import { createTestDatabase, type TestDatabase, uniquePrefix } from './support/backends.js';
+import { eventually } from './support/eventually.js';
 import { freePort } from './support/redis-server.js';
 import { SseClient } from './support/sse-client.js';
 
@@ -230,7 +231,7 @@ describe('one server per tournament (process runner)', () => {
     }
   });
 
-  it('archive stops the process and frees the port; reads still answer from the orchestrator', async () => {
+  it('archive goes through the owner, then stops the process and frees the port; reads still answer from the orchestrator', async () => {
     const { id, server } = await tournamentWithTeams(2);
     await api('POST', `/api/v1/tournaments/${id}/start`);
     const match = (await api('GET', `/api/v1/tournaments/${id}/matches`)).body.matches[0];
@@ -240,8 +241,16 @@ describe('one server per tournament (process runner)', () => {
     expect((await api('GET', `/api/v1/tournaments/${id}`)).body.state).toBe('COMPLETED');
     const archived = await api('POST', `/api/v1/tournaments/${id}/archive`);
     expect(archived.status).toBe(200);
-    expect(archived.body.server).toBeNull();
-    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    expect(archived.body).toMatchObject({ state: 'ARCHIVED', server: null });
+    await eventually(
+      () =>
+        fetch(`${server.url}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      10_000,
+      'the archived tournament server to stop',
+    );
     const standings = await api('GET', `/api/v1/tournaments/${id}/standings`);
     expect(standings.status).toBe(200);
     expect(standings.body.standings[0].team_id).toBe(match.team1_id);

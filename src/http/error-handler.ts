@@ -3,6 +3,10 @@ import { type DomainError, domainError, statusOf } from '../domain/errors.js';
 import { ApiError } from './api-error.js';
 
 function send(reply: import('fastify').FastifyReply, error: DomainError) {
+  // A service that is briefly away (a tournament server changing hands, a database that does not answer): come back soon.
+  if (error.code === 'service_unavailable' && !reply.hasHeader('retry-after')) {
+    reply.header('retry-after', '2');
+  }
   return reply.status(statusOf(error.code)).send({ error });
 }
 

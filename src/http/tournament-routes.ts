@@ -216,7 +216,8 @@ export function tournamentRoutes(o: TournamentRoutesOptions) {
     );
 
     const command =
-      (run: 'start' | 'cancel') => async (request: FastifyRequest, reply: FastifyReply) => {
+      (run: 'start' | 'cancel' | 'archive') =>
+      async (request: FastifyRequest, reply: FastifyReply) => {
         const user = requireUser(request);
         const r = orThrow(await o.service[run](user, o.idOf(request)));
         return reply.send(await o.present(r.stored));
@@ -230,6 +231,11 @@ export function tournamentRoutes(o: TournamentRoutesOptions) {
       `${o.base}/cancel`,
       { schema: { tags, summary: 'Cancel the tournament' } },
       command('cancel'),
+    );
+    app.post(
+      `${o.base}/archive`,
+      { schema: { tags, summary: 'Archive a completed or cancelled tournament' } },
+      command('archive'),
     );
 
     app.get(

@@ -16,6 +16,7 @@ import { Outbox } from '../live/outbox.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
 import type { StoredTournament } from '../store/tournaments.js';
+import { noOwnerFence } from '../tournament/lease.js';
 import type { Runner } from '../tournament/runner.js';
 import { TournamentService } from '../tournament/service.js';
 import { TournamentWriter } from '../tournament/writer.js';
@@ -28,7 +29,7 @@ import { notificationRoutes } from './routes/notifications.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { registryRoutes } from './routes/tournaments.js';
 import { viewRoutes } from './routes/views.js';
-import { forwarder, proxyPlugin, stopServersOfEndedTournaments } from './routing.js';
+import { forwarder, InFlight, proxyPlugin, stopServersOfEndedTournaments } from './routing.js';
 import { DockerRunner } from './runners/docker-runner.js';
 import { ProcessRunner } from './runners/process-runner.js';
 import { StartingNotifier } from './starting-notifier.js';
@@ -99,7 +100,8 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
   const hub = new LiveHub(bus, { db: database.db });
   app.addHook('onClose', async () => hub.close());
   const outbox = new Outbox(database, bus, logger);
-  const writer = new TournamentWriter(database, outbox);
+  // The orchestrator writes only what no tournament server owns (drafts, ended tournaments).
+  const writer = new TournamentWriter(database, outbox, noOwnerFence);
   const service = new TournamentService(database, writer);
   outbox.start();
   const runner = deps.runner ?? createRunner(deps);
@@ -110,7 +112,8 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
     host: deps.config.host,
     logger,
   });
-  const unwatch = await stopServersOfEndedTournaments(bus, registry, logger);
+  const inFlight = new InFlight();
+  const unwatch = await stopServersOfEndedTournaments(bus, registry, logger, inFlight);
   app.addHook('onReady', () => registry.start());
   app.addHook('onClose', async () => {
     await unwatch();
@@ -142,7 +145,6 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
       service,
       present,
       onPublished: (id) => registry.ensure(id),
-      onArchived: (id) => registry.stop(id),
     }),
   );
   await app.register(
@@ -154,7 +156,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
       idOf: (request) => (request.params as { id: string }).id,
       present,
       tags: ['tournament play'],
-      forward: forwarder(registry, hub),
+      forward: forwarder(registry, hub, inFlight),
     }),
   );
   await app.register(liveRoutes({ database, hub }));

@@ -12,11 +12,56 @@ export const proxyPlugin = fp(async (app: FastifyInstance) => {
 });
 
 /**
+ * The forwarded requests of each tournament still waiting for their answer
+ * (event streams excepted), so that a server is stopped only once the answer
+ * that ended its tournament has reached the client.
+ */
+export class InFlight {
+  private readonly counts = new Map<string, number>();
+  private readonly waiters = new Map<string, Array<() => void>>();
+
+  begin(id: string): () => void {
+    this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      const left = (this.counts.get(id) ?? 1) - 1;
+      if (left > 0) {
+        this.counts.set(id, left);
+        return;
+      }
+      this.counts.delete(id);
+      for (const wake of this.waiters.get(id) ?? []) wake();
+      this.waiters.delete(id);
+    };
+  }
+
+  /** Resolves once no request of `id` is in flight, or after `ms`. */
+  idle(id: string, ms = 5000): Promise<void> {
+    if (!this.counts.get(id)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const list = this.waiters.get(id) ?? [];
+      list.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.waiters.set(id, list);
+    });
+  }
+}
+
+/**
  * Forwards a request about a live tournament to its server with the caller's
  * credentials and Host (the server authenticates the caller itself, SPEC §7).
  * While the server restarts it waits up to 5 s, then answers 503 with Retry-After.
  */
-export function forwarder(registry: ServerRegistry, viewers?: { connections: number }) {
+export function forwarder(
+  registry: ServerRegistry,
+  viewers?: { connections: number },
+  inFlight?: InFlight,
+) {
   const unavailable = (reply: FastifyReply, id: string) => {
     reply
       .status(503)
@@ -25,9 +70,14 @@ export function forwarder(registry: ServerRegistry, viewers?: { connections: num
     return true;
   };
 
-  /** One attempt; false when the server could not be reached at all (nothing was sent). */
+  /**
+   * One attempt: 'answered', 'refused' when the connection was refused (nothing
+   * reached the server), 'failed' when it broke with the request perhaps sent.
+   */
   const attempt = (request: FastifyRequest, reply: FastifyReply, target: string) =>
-    new Promise<boolean>((resolve) => {
+    new Promise<'answered' | 'refused' | 'failed'>((resolve) => {
+      const done = inFlight?.begin((request.params as { id: string }).id);
+      if (done) reply.raw.once('close', done);
       reply.from(target, {
         rewriteRequestHeaders: (req, headers) => ({ ...headers, host: req.headers.host }),
         onResponse: (_req, r, res) => {
@@ -48,11 +98,14 @@ export function forwarder(registry: ServerRegistry, viewers?: { connections: num
           res.stream.on('error', () => r.raw.destroy());
           res.stream.pipe(r.raw);
           r.raw.once('close', () => res.stream.destroy());
-          resolve(true);
+          resolve('answered');
         },
         onError: (_r, { error }) => {
+          done?.();
           request.log.warn({ err: error.message, target }, 'tournament server did not answer');
-          resolve(false);
+          // The proxy wraps the socket's error: a refused connection is the cause's code.
+          const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+          resolve(cause?.code === 'ECONNREFUSED' ? 'refused' : 'failed');
         },
       });
     });
@@ -65,7 +118,11 @@ export function forwarder(registry: ServerRegistry, viewers?: { connections: num
       const url = await registry.urlOf(id, Math.max(0, deadline - Date.now()));
       if (url === null) return false;
       if (url === 'unavailable') return unavailable(reply, id);
-      if (await attempt(request, reply, `${url}${path}`)) return true;
+      const outcome = await attempt(request, reply, `${url}${path}`);
+      if (outcome === 'answered') return true;
+      // A write may have reached the server before the connection broke: never send it twice.
+      const safe = request.method === 'GET' || request.method === 'HEAD';
+      if (outcome === 'failed' && !safe) break;
       // Unreachable (it may have just died): have the registry look now rather than at its next check.
       await registry.suspect(id);
     }
@@ -78,6 +135,7 @@ export async function stopServersOfEndedTournaments(
   bus: Bus,
   registry: ServerRegistry,
   logger: Logger,
+  inFlight?: InFlight,
 ) {
   return bus.subscribe(
     'tournament:*:events',
@@ -86,8 +144,9 @@ export async function stopServersOfEndedTournaments(
         const e = JSON.parse(raw) as { type?: string; to_state?: string; tournament_id?: string };
         if (e.type !== 'state_changed' || !e.tournament_id) return;
         if (e.to_state !== 'CANCELLED' && e.to_state !== 'ARCHIVED') return;
-        void registry
-          .stop(e.tournament_id)
+        const id = e.tournament_id;
+        void (inFlight?.idle(id) ?? Promise.resolve())
+          .then(() => registry.stop(id))
           .catch((err) =>
             logger.warn(
               { err: (err as Error).message, tournament: e.tournament_id },

@@ -17,9 +17,9 @@ import { Outbox } from '../live/outbox.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
 import type { StoredTournament } from '../store/tournaments.js';
+import { isServed } from '../tournament/served-states.js';
 import { TournamentService } from '../tournament/service.js';
-import type { Fence } from '../tournament/writer.js';
-import { TournamentWriter } from '../tournament/writer.js';
+import { type Fence, TournamentOwner } from '../tournament/writer.js';
 
 export interface TournamentServerDeps {
   tournamentId: string;
@@ -53,8 +53,10 @@ export async function buildTournamentServerApp(
   const hub = new LiveHub(bus, { db: database.db });
   app.addHook('onClose', async () => hub.close());
   const outbox = new Outbox(database, bus, logger);
-  const writer = new TournamentWriter(database, outbox, deps.fence);
-  const service = new TournamentService(database, writer);
+  // The lease is held: the tournament is loaded once and kept in memory from here on.
+  const owner = await TournamentOwner.open({ database, outbox, fence: deps.fence, tournamentId });
+  if (!owner) throw new Error(`tournament ${tournamentId} does not exist`);
+  const service = new TournamentService(database, owner);
   outbox.start();
   app.addHook('onClose', () => outbox.stop());
 
@@ -83,7 +85,8 @@ export async function buildTournamentServerApp(
     tournamentJson(stored.agg, {
       created_at: stored.created_at,
       updated_at: stored.updated_at,
-      server: { url: deps.publicUrl, status: 'running' },
+      // An ended tournament's server stops once this answer is out.
+      server: isServed(stored.agg.state) ? { url: deps.publicUrl, status: 'running' } : null,
     });
 
   await app.register(

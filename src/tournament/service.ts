@@ -28,14 +28,13 @@ import type { ResultInput } from '../domain/types.js';
 import type { Database } from '../store/database.js';
 import {
   insertTournament,
-  loadTournament,
   nextTeamId,
   nextTournamentId,
   removeTournament,
   type StoredTournament,
 } from '../store/tournaments.js';
 import type { User } from '../store/users.js';
-import type { TournamentWriter, WriteResult } from './writer.js';
+import type { WriteResult, Writer } from './writer.js';
 
 type Decide = (
   agg: TournamentAggregate,
@@ -55,11 +54,12 @@ function isOrganizer(user: User, agg: TournamentAggregate): boolean {
 export class TournamentService {
   constructor(
     private readonly database: Database,
-    private readonly writer: TournamentWriter,
+    private readonly writer: Writer,
   ) {}
 
+  /** The tournament as its writer knows it: from memory on its own server, else from the store. */
   load(id: string): Promise<StoredTournament | null> {
-    return loadTournament(this.database.db, id);
+    return this.writer.load(id);
   }
 
   async create(
