@@ -22,6 +22,8 @@ const RELAY_EVERY_MS = 1000;
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
   private relaying: Promise<number> | undefined;
+  /** The marks of published events still being written. */
+  private marking: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly database: Database,
@@ -40,12 +42,16 @@ export class Outbox {
       const out = await work(tx);
       return { value: out.value, logged: await appendEvents(tx, out.events) };
     });
-    if (logged.length > 0) await this.publish(logged);
+    if (logged.length > 0) await this.publish(logged, false);
     return { value, events: logged };
   }
 
-  /** Publishes logged events in order; a failure leaves them to the relay. */
-  async publish(logged: readonly LoggedEvent[]): Promise<boolean> {
+  /**
+   * Publishes logged events in order; a failure leaves them to the relay.
+   * Marking them published is bookkeeping for the relay: a write's answer
+   * does not wait for it (`awaitMark: false`), the relay's next pass does.
+   */
+  async publish(logged: readonly LoggedEvent[], awaitMark = true): Promise<boolean> {
     try {
       for (const e of logged) await this.bus.publish(e.channel, encodeMessage(e));
     } catch (err) {
@@ -55,12 +61,12 @@ export class Outbox {
       );
       return false;
     }
-    try {
-      await markPublished(this.database.db, logged);
-    } catch (err) {
+    const mark = markPublished(this.database.db, logged).catch((err: unknown) => {
       // Published but not marked: the relay will publish again and subscribers drop the duplicate.
       this.logger.warn({ err: (err as Error).message }, 'could not mark events published');
-    }
+    });
+    this.marking = this.marking.then(() => mark);
+    if (awaitMark) await mark;
     return true;
   }
 
@@ -75,6 +81,7 @@ export class Outbox {
             new Date(Date.now() - olderThanMs),
           );
           if (batch.length === 0) break;
+          await this.marking;
           if (!(await this.publish(batch))) break;
           total += batch.length;
         }
@@ -100,5 +107,6 @@ export class Outbox {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.relaying;
+    await this.marking;
   }
 }
