@@ -21,6 +21,8 @@ import { TournamentService } from '../tournament/service.js';
 import type { Fence } from '../tournament/writer.js';
 import { TournamentWriter } from '../tournament/writer.js';
 
+const ENDED = new Set(['CANCELLED', 'ARCHIVED']);
+
 export interface TournamentServerDeps {
   tournamentId: string;
   database: Database;
@@ -29,6 +31,8 @@ export interface TournamentServerDeps {
   sessionSecret: string;
   /** The lease's fence: every write checks it in its transaction. */
   fence: Fence;
+  /** The epoch of the lease this server holds, as its `/healthz` reports it. */
+  epoch: number;
   /** Where this server answers, as shown in its tournament's `server.url`. */
   publicUrl: string;
   /** The built web app (dist/web by default). */
@@ -59,7 +63,9 @@ export async function buildTournamentServerApp(
   app.addHook('onClose', () => outbox.stop());
 
   await app.register(authPlugin, { db: database.db, secret: deps.sessionSecret });
-  await app.register(healthRoutes(deps));
+  await app.register(
+    healthRoutes({ database, bus, identity: { tournament_id: tournamentId, epoch: deps.epoch } }),
+  );
 
   app.get(
     '/api/state',
@@ -79,11 +85,12 @@ export async function buildTournamentServerApp(
     },
   );
 
+  // A tournament that ended (CANCELLED, ARCHIVED) is about to lose its server, as the orchestrator shows it.
   const present = (stored: StoredTournament) =>
     tournamentJson(stored.agg, {
       created_at: stored.created_at,
       updated_at: stored.updated_at,
-      server: { url: deps.publicUrl, status: 'running' },
+      server: ENDED.has(stored.agg.state) ? null : { url: deps.publicUrl, status: 'running' },
     });
 
   await app.register(
