@@ -136,12 +136,25 @@ export class Lease {
   }
 }
 
-/** Frees a tournament's lease whoever holds it: for the orchestrator, once it knows the holder is dead. */
-export async function revokeLease(db: Executor, tournamentId: string): Promise<void> {
+/**
+ * Frees a tournament's lease for the orchestrator, once it knows the holder
+ * is dead. With `epoch`, only the lease of that epoch: a supervisor that
+ * acts late cannot take the lease from a successor started meanwhile.
+ */
+export async function revokeLease(
+  db: Executor,
+  tournamentId: string,
+  epoch?: number,
+): Promise<void> {
   const n = parseIds.tournament(tournamentId);
   if (n === null) return;
   await db
     .update(tournamentServers)
     .set({ lease_holder: null, lease_expires_at: null })
-    .where(eq(tournamentServers.tournament_id, n));
+    .where(
+      and(
+        eq(tournamentServers.tournament_id, n),
+        epoch === undefined ? undefined : eq(tournamentServers.epoch, epoch),
+      ),
+    );
 }
