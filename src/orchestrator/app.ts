@@ -28,10 +28,12 @@ import { notificationRoutes } from './routes/notifications.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { registryRoutes } from './routes/tournaments.js';
 import { viewRoutes } from './routes/views.js';
-import { forwarder, proxyPlugin, stopServersOfEndedTournaments } from './routing.js';
+import { forwarder, proxyPlugin, superviseOnEvents } from './routing.js';
 import { DockerRunner } from './runners/docker-runner.js';
 import { ProcessRunner } from './runners/process-runner.js';
+import { ServerLocator } from './server-locator.js';
 import { StartingNotifier } from './starting-notifier.js';
+import { SupervisorElection } from './supervisor-election.js';
 
 export interface OrchestratorDeps {
   config: Config;
@@ -62,10 +64,8 @@ function createRunner(deps: OrchestratorDeps): Runner {
   }
 }
 
-function serverOf(registry: ServerRegistry, id: string): ServerInfo | null {
-  const info = registry.info(id);
-  return info ? { url: info.url, status: info.status } : null;
-}
+/** How long a publish on an orchestrator that does not supervise waits for the supervisor to start the server. */
+const PUBLISH_WAIT_MS = 15_000;
 
 /** The orchestrator's HTTP app, not yet listening (STYLE.md "app factory"). */
 export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<FastifyInstance> {
@@ -110,11 +110,21 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
     host: deps.config.host,
     logger,
   });
-  const unwatch = await stopServersOfEndedTournaments(bus, registry, logger);
-  app.addHook('onReady', () => registry.start());
+  const locator = new ServerLocator({ db: database.db, registry });
+  // Of the orchestrators sharing the database, one supervises the servers (SPEC §9).
+  const election = new SupervisorElection({
+    db: database.db,
+    logger,
+    onElected: () => registry.takeOver(),
+    onDeposed: () => registry.stepDown(),
+  });
+  const unwatch = await superviseOnEvents(bus, registry, logger);
+  app.addHook('onReady', () => election.start());
   app.addHook('onClose', async () => {
     await unwatch();
+    // Servers stop before the lease goes, so that no successor adopts one being stopped.
     await registry.close();
+    await election.stop();
     await outbox.stop();
   });
   await app.register(proxyPlugin);
@@ -126,7 +136,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
         team_count: stored.team_count ?? stored.agg.teams.length,
         created_at: stored.created_at,
         updated_at: stored.updated_at,
-        server: serverOf(registry, stored.agg.id),
+        server: (await locator.info(stored.agg.id)) as ServerInfo | null,
       },
     );
 
@@ -141,8 +151,12 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
       database,
       service,
       present,
-      onPublished: (id) => registry.ensure(id),
-      onArchived: (id) => registry.stop(id),
+      // The supervisor starts the server; elsewhere the publish waits until it answers.
+      onPublished: async (id) => {
+        if (registry.isSupervising) await registry.ensure(id);
+        else await locator.route(id, PUBLISH_WAIT_MS);
+        locator.forget(id);
+      },
     }),
   );
   await app.register(
@@ -154,7 +168,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
       idOf: (request) => (request.params as { id: string }).id,
       present,
       tags: ['tournament play'],
-      forward: forwarder(registry, hub),
+      forward: forwarder(registry, locator, hub),
     }),
   );
   await app.register(liveRoutes({ database, hub }));

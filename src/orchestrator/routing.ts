@@ -5,18 +5,57 @@ import type { Bus } from '../bus/bus.js';
 import { domainError } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import type { ServerRegistry } from './registry.js';
+import type { ServerLocator } from './server-locator.js';
 
-/** Registers the proxy used to forward live tournaments' requests. */
-export const proxyPlugin = fp(async (app: FastifyInstance) => {
-  await app.register(replyFrom, { disableRequestLogging: true });
-});
+/** How long a request waits for its tournament's server to (re)start before it is answered 503. */
+const WAIT_MS = 5000;
 
 /**
- * Forwards a request about a live tournament to its server with the caller's
- * credentials and Host (the server authenticates the caller itself, SPEC §7).
- * While the server restarts it waits up to 5 s, then answers 503 with Retry-After.
+ * Registers the proxy used to forward live tournaments' requests. It retries
+ * nothing itself (the forwarder decides), and nothing waits forever: a
+ * connection is made within 2 s, an answer starts within 15 s, and a body
+ * (an event stream's heartbeat comes every 15 s) pauses for at most 60 s.
  */
-export function forwarder(registry: ServerRegistry, viewers?: { connections: number }) {
+export const proxyPlugin = fp(async (app: FastifyInstance) => {
+  await app.register(replyFrom, {
+    disableRequestLogging: true,
+    undici: {
+      connect: { timeout: 2000 },
+      headersTimeout: 15_000,
+      bodyTimeout: 60_000,
+    },
+  });
+});
+
+/** The codes of an error and of the errors that caused it. */
+function codesOf(err: unknown): string[] {
+  const codes: string[] = [];
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; ) {
+    if (typeof e.code === 'string') codes.push(e.code);
+    e = e.cause as typeof e | undefined;
+  }
+  return codes;
+}
+
+/** A connection that was never made: the server got nothing, so trying again cannot apply anything twice. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+
+type Outcome = 'answered' | 'not_connected' | 'failed';
+
+/**
+ * Forwards a request about a live tournament to its server, on the request's
+ * own path (the server answers only for its own tournament id), with the
+ * caller's credentials and Host (the server authenticates the caller itself,
+ * SPEC §7). A request is sent again only when no connection was made; once
+ * it may have reached the server, a failure is answered 503 with Retry-After,
+ * so that a write that was applied is never applied twice. While the server
+ * (re)starts it waits up to 5 s, then answers 503.
+ */
+export function forwarder(
+  registry: ServerRegistry,
+  locator: ServerLocator,
+  viewers?: { connections: number },
+) {
   const unavailable = (reply: FastifyReply, id: string) => {
     reply
       .status(503)
@@ -25,10 +64,11 @@ export function forwarder(registry: ServerRegistry, viewers?: { connections: num
     return true;
   };
 
-  /** One attempt; false when the server could not be reached at all (nothing was sent). */
   const attempt = (request: FastifyRequest, reply: FastifyReply, target: string) =>
-    new Promise<boolean>((resolve) => {
+    new Promise<Outcome>((resolve) => {
       reply.from(target, {
+        // Never sent again by the proxy: see NOT_CONNECTED.
+        retryDelay: () => null,
         rewriteRequestHeaders: (req, headers) => ({ ...headers, host: req.headers.host }),
         onResponse: (_req, r, res) => {
           // Taken over so that Fastify runs no handler after this hook; streams (SSE) pass through as they come.
@@ -48,11 +88,15 @@ export function forwarder(registry: ServerRegistry, viewers?: { connections: num
           res.stream.on('error', () => r.raw.destroy());
           res.stream.pipe(r.raw);
           r.raw.once('close', () => res.stream.destroy());
-          resolve(true);
+          resolve('answered');
         },
         onError: (_r, { error }) => {
-          request.log.warn({ err: error.message, target }, 'tournament server did not answer');
-          resolve(false);
+          const codes = codesOf(error);
+          request.log.warn(
+            { err: error.message, codes, target },
+            'tournament server did not answer',
+          );
+          resolve(codes.some((c) => NOT_CONNECTED.has(c)) ? 'not_connected' : 'failed');
         },
       });
     });
@@ -60,40 +104,47 @@ export function forwarder(registry: ServerRegistry, viewers?: { connections: num
   return async (request: FastifyRequest, reply: FastifyReply, path: string): Promise<boolean> => {
     const id = (request.params as { id?: string }).id;
     if (!id) return false;
-    const deadline = Date.now() + 5000;
-    for (let tries = 0; tries < 3; tries++) {
-      const url = await registry.urlOf(id, Math.max(0, deadline - Date.now()));
-      if (url === null) return false;
-      if (url === 'unavailable') return unavailable(reply, id);
-      if (await attempt(request, reply, `${url}${path}`)) return true;
-      // Unreachable (it may have just died): have the registry look now rather than at its next check.
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const route = await locator.route(id, Math.max(0, deadline - Date.now()));
+      if (route.kind === 'local') return false;
+      if (route.kind === 'unavailable') return unavailable(reply, id);
+      const outcome = await attempt(request, reply, `${route.url}${path}`);
+      if (outcome === 'answered') return true;
+      locator.forget(id);
+      if (outcome === 'failed' || Date.now() >= deadline) return unavailable(reply, id);
+      // Refused (it may have just died): have the supervisor look now rather than at its next check.
       await registry.suspect(id);
     }
-    return unavailable(reply, id);
   };
 }
 
-/** Stops a tournament's server once its tournament is CANCELLED or ARCHIVED, whoever changed it. */
-export async function stopServersOfEndedTournaments(
-  bus: Bus,
-  registry: ServerRegistry,
-  logger: Logger,
-) {
+/**
+ * The supervisor's view of the bus: a published tournament gets its server
+ * at once (whichever orchestrator published it), and one that became
+ * CANCELLED or ARCHIVED has its server stopped, whoever changed it. The
+ * server lets the answers to writes in flight go out before it stops.
+ */
+export async function superviseOnEvents(bus: Bus, registry: ServerRegistry, logger: Logger) {
   return bus.subscribe(
     'tournament:*:events',
     (_channel, raw) => {
       try {
         const e = JSON.parse(raw) as { type?: string; to_state?: string; tournament_id?: string };
-        if (e.type !== 'state_changed' || !e.tournament_id) return;
-        if (e.to_state !== 'CANCELLED' && e.to_state !== 'ARCHIVED') return;
-        void registry
-          .stop(e.tournament_id)
-          .catch((err) =>
-            logger.warn(
-              { err: (err as Error).message, tournament: e.tournament_id },
-              'could not stop tournament server',
-            ),
-          );
+        if (e.type !== 'state_changed' || !e.tournament_id || !registry.isSupervising) return;
+        const id = e.tournament_id;
+        const act =
+          e.to_state === 'REGISTRATION'
+            ? registry.ensure(id)
+            : e.to_state === 'CANCELLED' || e.to_state === 'ARCHIVED'
+              ? registry.stop(id)
+              : null;
+        void act?.catch((err) =>
+          logger.warn(
+            { err: (err as Error).message, tournament: id },
+            'could not supervise tournament server',
+          ),
+        );
       } catch {
         // not an event of ours
       }

@@ -39,15 +39,16 @@ const fields = {
 
 const Params = Type.Object({ id: TournamentId });
 
-/** The tournament registry (SPEC §5): CRUD while DRAFT, publish, archive, the list. */
+/**
+ * The tournament registry (SPEC §5): CRUD while DRAFT, publish, the list.
+ * Archive is a tournament route: a tournament with a server is archived by it.
+ */
 export function registryRoutes(deps: {
   database: Database;
   service: TournamentService;
   present: (stored: StoredTournament) => Promise<unknown>;
   /** A tournament left DRAFT: its server starts. */
   onPublished: (id: string) => Promise<void>;
-  /** A tournament was archived: its server stops. */
-  onArchived: (id: string) => Promise<void>;
 }) {
   return async (root: FastifyInstance) => {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -150,25 +151,21 @@ export function registryRoutes(deps: {
       },
     );
 
-    for (const action of ['publish', 'archive'] as const) {
-      app.post(
-        `/api/v1/tournaments/:id/${action}`,
-        {
-          schema: {
-            tags,
-            summary:
-              action === 'publish' ? 'Publish: open registration and start its server' : 'Archive',
-            params: Params,
-          },
+    app.post(
+      '/api/v1/tournaments/:id/publish',
+      {
+        schema: {
+          tags,
+          summary: 'Publish: open registration and start its server',
+          params: Params,
         },
-        async (request) => {
-          const user = requireUser(request);
-          const r = orThrow(await deps.service[action](user, request.params.id));
-          if (action === 'publish') await deps.onPublished(request.params.id);
-          else await deps.onArchived(request.params.id);
-          return deps.present(r.stored);
-        },
-      );
-    }
+      },
+      async (request) => {
+        const user = requireUser(request);
+        const r = orThrow(await deps.service.publish(user, request.params.id));
+        await deps.onPublished(request.params.id);
+        return deps.present(r.stored);
+      },
+    );
   };
 }
