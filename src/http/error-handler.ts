@@ -3,6 +3,10 @@ import { type DomainError, domainError, statusOf } from '../domain/errors.js';
 import { ApiError } from './api-error.js';
 
 function send(reply: import('fastify').FastifyReply, error: DomainError) {
+  // A 503 says when to try again (SPEC §1: a server restarting is back within seconds).
+  if (error.code === 'service_unavailable' && !reply.hasHeader('retry-after')) {
+    reply.header('retry-after', '2');
+  }
   return reply.status(statusOf(error.code)).send({ error });
 }
 

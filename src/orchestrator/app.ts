@@ -19,6 +19,7 @@ import type { StoredTournament } from '../store/tournaments.js';
 import type { Runner } from '../tournament/runner.js';
 import { TournamentService } from '../tournament/service.js';
 import { TournamentWriter } from '../tournament/writer.js';
+import { ownerlessFence } from './ownerless-fence.js';
 import { ServerRegistry } from './registry.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
@@ -99,7 +100,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
   const hub = new LiveHub(bus, { db: database.db });
   app.addHook('onClose', async () => hub.close());
   const outbox = new Outbox(database, bus, logger);
-  const writer = new TournamentWriter(database, outbox);
+  const writer = new TournamentWriter(database, outbox, ownerlessFence);
   const service = new TournamentService(database, writer);
   outbox.start();
   const runner = deps.runner ?? createRunner(deps);

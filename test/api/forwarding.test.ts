@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/http/api-error.js';
+import { ownerlessFence } from '../../src/orchestrator/ownerless-fence.js';
 import type { Runner, ServerHandle } from '../../src/tournament/runner.js';
 import { type ApiHarness, startApi } from '../support/api-harness.js';
 import { eventually } from '../support/eventually.js';
@@ -134,5 +136,18 @@ describe('forwarding to a tournament server', () => {
     expect(runner.servers).toHaveLength(2);
     expect(runner.requests).toEqual([`POST ${path}`, `POST ${path}`]);
     await eventually(() => runner.servers.length === 2, 1000, 'no further start');
+  });
+
+  it("the orchestrator's own writes are fenced: none to a tournament that has a server", async () => {
+    api = await startApi();
+    const org = await api.user();
+    const draft = await createTournament(api, org);
+    const live = await createTournament(api, org);
+    await publish(api, org, live.id);
+    const db = api.t.database.db;
+    await expect(db.transaction((tx) => ownerlessFence(tx, draft.id))).resolves.toBeUndefined();
+    const refused = await db.transaction((tx) => ownerlessFence(tx, live.id)).catch((e) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).body.code).toBe('service_unavailable');
   });
 });
