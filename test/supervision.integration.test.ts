@@ -231,7 +231,9 @@ describe('supervision of tournament servers', () => {
       const row = await serverRow(d, id);
       const health = await fetch(`${row.url}/healthz`).then((r) => r.json());
       expect(health).toEqual({ status: 'ok', tournament_id: id, epoch: row.epoch });
-      const state = await fetch(`${row.url}/api/state`).then((r) => r.json());
+      const state = (await fetch(`${row.url}/api/state`).then((r) => r.json())) as {
+        tournament_id: string;
+      };
       expect(state.tournament_id).toBe(id);
     }
   }, 60_000);

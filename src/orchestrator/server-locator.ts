@@ -27,6 +27,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 export class ServerLocator {
   private readonly verified = new Map<string, { url: string; at: number }>();
   private readonly infos = new Map<string, { info: ServerInfo | null; at: number }>();
+  private readonly looking = new Map<
+    string,
+    Promise<Route | { kind: 'pending'; failed: boolean }>
+  >();
 
   constructor(private readonly deps: { db: Executor; registry: ServerRegistry; pollMs?: number }) {}
 
@@ -43,25 +47,44 @@ export class ServerLocator {
     this.verified.delete(tournamentId);
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const row = await serverRowOf(this.deps.db, tournamentId);
-      if (!row || !isServed(row.state)) return { kind: 'local' };
-      const own = this.deps.registry.supervised(tournamentId);
-      const status = own ? own.status : row.status;
-      const url = own ? own.url : row.url;
-      if (status === 'running' && url) {
-        const identity = await identify(url, 1000);
-        if (isServerOf(identity, tournamentId, row.epoch)) {
-          this.verified.set(tournamentId, { url, at: Date.now() });
-          return { kind: 'server', url };
-        }
-      }
+      const found = await this.look(tournamentId);
+      if (found.kind !== 'pending') return found;
       // A start that failed waits for its backoff: no use holding the request.
-      if (status === 'failed') return { kind: 'unavailable' };
+      if (found.failed) return { kind: 'unavailable' };
       const left = deadline - Date.now();
       if (left <= 0) return { kind: 'unavailable' };
       const pause = sleep(Math.min(left, this.deps.pollMs ?? POLL_MS));
-      await (own && status !== 'running' ? Promise.race([own.ready, pause]) : pause);
+      const own = this.deps.registry.supervised(tournamentId);
+      await (own && own.status !== 'running' ? Promise.race([own.ready, pause]) : pause);
     }
+  }
+
+  /** One look at the row and the server it names; requests arriving meanwhile share it. */
+  private look(tournamentId: string): Promise<Route | { kind: 'pending'; failed: boolean }> {
+    let pending = this.looking.get(tournamentId);
+    if (!pending) {
+      pending = this.lookOnce(tournamentId).finally(() => this.looking.delete(tournamentId));
+      this.looking.set(tournamentId, pending);
+    }
+    return pending;
+  }
+
+  private async lookOnce(
+    tournamentId: string,
+  ): Promise<Route | { kind: 'pending'; failed: boolean }> {
+    const row = await serverRowOf(this.deps.db, tournamentId);
+    if (!row || !isServed(row.state)) return { kind: 'local' };
+    const own = this.deps.registry.supervised(tournamentId);
+    const status = own ? own.status : row.status;
+    const url = own ? own.url : row.url;
+    if (status === 'running' && url) {
+      const identity = await identify(url, 1000);
+      if (isServerOf(identity, tournamentId, row.epoch)) {
+        this.verified.set(tournamentId, { url, at: Date.now() });
+        return { kind: 'server', url };
+      }
+    }
+    return { kind: 'pending', failed: status === 'failed' };
   }
 
   /** The `server` field of a tournament as this orchestrator shows it. */
