@@ -97,6 +97,8 @@ export class ServerRegistry {
   private supervising = false;
   private closed = false;
   private ticking: Promise<void> | undefined;
+  /** Ports being checked for an entry, which no other start may take meanwhile. */
+  private readonly reserved = new Set<number>();
 
   constructor(
     private readonly deps: {
@@ -133,11 +135,21 @@ export class ServerRegistry {
     return this.supervising && !this.closed;
   }
 
-  private async pickPort(): Promise<number> {
+  /** Gives the entry a free port of the range that no other entry has or is being given. */
+  private async assignPort(entry: Entry): Promise<void> {
     const taken = new Set([...this.entries.values()].map((e) => e.port));
     for (const port of this.deps.ports) {
-      if (taken.has(port)) continue;
-      if (await portIsFree(port, this.deps.host)) return port;
+      if (taken.has(port) || this.reserved.has(port)) continue;
+      this.reserved.add(port);
+      try {
+        if (await portIsFree(port, this.deps.host)) {
+          entry.port = port;
+          entry.url = `http://${this.deps.host}:${port}`;
+          return;
+        }
+      } finally {
+        this.reserved.delete(port);
+      }
     }
     throw new Error('no free port left in TOURNAMENT_PORTS');
   }
@@ -176,8 +188,7 @@ export class ServerRegistry {
     this.entries.set(tournamentId, entry);
     entry.ready = (async () => {
       try {
-        entry.port = await this.pickPort();
-        entry.url = `http://${this.deps.host}:${entry.port}`;
+        await this.assignPort(entry);
         await this.launch(entry);
       } catch (err) {
         await this.failed(entry, err);
@@ -327,7 +338,7 @@ export class ServerRegistry {
     if (entry.epoch > 0) await revokeLease(this.deps.database.db, entry.tournamentId, entry.epoch);
     else if (old) await revokeLease(this.deps.database.db, entry.tournamentId);
     if (!entry.port || !(await portIsFree(entry.port, this.deps.host))) {
-      entry.port = await this.pickPort();
+      await this.assignPort(entry);
     }
     entry.url = `http://${this.deps.host}:${entry.port}`;
   }
