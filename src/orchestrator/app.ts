@@ -7,7 +7,7 @@ import { authPlugin } from '../http/auth.js';
 import { installErrorHandling } from '../http/error-handler.js';
 import { healthRoutes } from '../http/health.js';
 import { metricsPlugin } from '../http/metrics.js';
-import { type ServerInfo, tournamentJson } from '../http/present.js';
+import { tournamentJson } from '../http/present.js';
 import { AJV_OPTIONS } from '../http/schemas.js';
 import { tournamentRoutes } from '../http/tournament-routes.js';
 import { defaultWebRoot, webRoutes } from '../http/web.js';
@@ -137,7 +137,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
         team_count: stored.team_count ?? stored.agg.teams.length,
         created_at: stored.created_at,
         updated_at: stored.updated_at,
-        server: (await locator.info(stored.agg.id)) as ServerInfo | null,
+        server: await locator.info(stored.agg.id),
       },
     );
 
