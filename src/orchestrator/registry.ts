@@ -22,6 +22,8 @@ const HEALTH_EVERY_MS = 2000;
 const HEALTH_TIMEOUT_MS = 1000;
 const MAX_MISSES = 3;
 const READY_TIMEOUT_MS = 15_000;
+/** How many servers a takeover starts at the same time. */
+const STARTS_AT_ONCE = 4;
 /** How long a replaced server is given to be gone before its port is given up for another. */
 const EXIT_WAIT_MS = 3000;
 
@@ -469,15 +471,19 @@ export class ServerRegistry {
     // Adoptions first, so that no start takes the port of a server about to be adopted.
     const adopted = await Promise.all(rows.map((row) => this.adopt(row).catch(() => false)));
     const rest = rows.filter((_, i) => !adopted[i]);
-    for (const row of rest) {
-      if (!this.active) return;
+    // A few starts at a time: many at once would slow each past its deadline.
+    const next = async (): Promise<void> => {
+      const row = rest.shift();
+      if (!row || !this.active) return;
       await this.replace(row).catch((err) =>
         this.deps.logger.error(
           { tournament: row.tournamentId, err: (err as Error).message },
           'could not start tournament server',
         ),
       );
-    }
+      return next();
+    };
+    await Promise.all(Array.from({ length: STARTS_AT_ONCE }, next));
     clearInterval(this.timer);
     this.timer = setInterval(
       () =>

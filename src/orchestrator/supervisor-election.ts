@@ -42,6 +42,8 @@ export class SupervisorElection {
   private renewedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  /** The takeover `onElected` runs, once elected. */
+  private taking: Promise<void> | undefined;
   private stopped = false;
   private readonly leaseMs: number;
 
@@ -57,10 +59,15 @@ export class SupervisorElection {
     return this.leading ? this.epoch : null;
   }
 
-  /** Tries once at once (a lone orchestrator supervises from its first moment), then keeps at it. */
+  /**
+   * Tries once at once, then keeps at it; when the first try wins, resolves
+   * once `onElected` is done (a lone orchestrator supervises from its first
+   * moment, its servers adopted or started before it listens).
+   */
   async start(): Promise<void> {
     await this.tick();
     this.schedule();
+    await this.taking;
   }
 
   private schedule() {
@@ -111,7 +118,12 @@ export class SupervisorElection {
       this.leading = true;
       this.renewedAt = Date.now();
       this.o.logger.info({ epoch: this.epoch }, 'elected supervisor of tournament servers');
-      await this.o.onElected(this.epoch);
+      // Not awaited here: a takeover that starts many servers must not hold up the renewals.
+      this.taking = Promise.resolve()
+        .then(() => this.o.onElected(this.epoch))
+        .catch((err) =>
+          this.o.logger.error({ err: (err as Error).message }, 'taking over supervision failed'),
+        );
     } catch (err) {
       this.o.logger.warn({ err: (err as Error).message }, 'supervisor election: database error');
     }
