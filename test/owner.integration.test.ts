@@ -12,10 +12,11 @@ import type { Bus } from '../src/bus/bus.js';
 import { MemoryBus } from '../src/bus/memory-bus.js';
 import { Outbox } from '../src/live/outbox.js';
 import { createLogger } from '../src/logger.js';
+import { ownerlessFence } from '../src/orchestrator/ownerless-fence.js';
 import { teams, tournaments } from '../src/store/schema.js';
 import { loadTournament } from '../src/store/tournaments.js';
 import { createUser, issueToken, type User } from '../src/store/users.js';
-import { Lease, noOwnerFence, revokeLease } from '../src/tournament/lease.js';
+import { Lease, revokeLease } from '../src/tournament/lease.js';
 import { TournamentService } from '../src/tournament/service.js';
 import { TournamentWriter } from '../src/tournament/writer.js';
 import { buildTournamentServerApp } from '../src/tournament-server/app.js';
@@ -41,7 +42,7 @@ describe('the owner of a tournament', () => {
     const outbox = new Outbox(t.database, bus, createLogger('silent'));
     const service = new TournamentService(
       t.database,
-      new TournamentWriter(t.database, outbox, noOwnerFence),
+      new TournamentWriter(t.database, outbox, ownerlessFence),
     );
     const created = await service.create(organizer, {
       name: 'Owned',
@@ -62,6 +63,7 @@ describe('the owner of a tournament', () => {
       logger: createLogger('silent'),
       sessionSecret: SECRET,
       fence: lease.fence,
+      epoch: lease.epoch,
       publicUrl: 'http://127.0.0.1:6999',
     });
   });

@@ -255,7 +255,11 @@ describe('standby tournament servers (process runner)', () => {
     const standby = await warmStandby(o);
     const killed = (await serverPid(o, id)) as number;
     process.kill(killed, 'SIGKILL');
-    const team = await api(o, 'POST', `/api/v1/tournaments/${id}/teams`, { name: 'Cy' });
+    // A request on its way to the dying server is answered 503, never sent twice: try again.
+    const team = await until('the team to be registered', async () => {
+      const r = await api(o, 'POST', `/api/v1/tournaments/${id}/teams`, { name: 'Cy' });
+      return r.status === 503 ? null : r;
+    });
     expect(team.status).toBe(201);
     expect(await serverPid(o, id)).toBe(standby.pid);
     const teams = await api(o, 'GET', `/api/v1/tournaments/${id}/teams`);

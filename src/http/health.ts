@@ -22,13 +22,27 @@ async function check(name: string, probe: () => Promise<void>): Promise<[string,
   }
 }
 
-/** `/healthz`: the process answers. `/readyz`: its database and bus answer too. */
-export function healthRoutes(deps: { database: Database; bus: Bus }) {
+/** Who a tournament server is: its tournament and the epoch of the lease it holds. */
+export interface ServerIdentity {
+  tournament_id: string;
+  epoch: number;
+}
+
+/**
+ * `/healthz`: the process answers; a tournament server also says which
+ * tournament it serves and under which lease epoch, so that whoever routes to
+ * it can tell it from another tournament's server on a reused port.
+ * `/readyz`: its database and bus answer too.
+ */
+export function healthRoutes(deps: { database: Database; bus: Bus; identity?: ServerIdentity }) {
   return async (app: FastifyInstance) => {
+    const body = deps.identity
+      ? { status: 'ok', tournament_id: deps.identity.tournament_id, epoch: deps.identity.epoch }
+      : { status: 'ok' };
     app.get(
       '/healthz',
       { schema: { summary: 'The process is alive', tags: ['operations'] } },
-      async () => ({ status: 'ok' }),
+      async () => body,
     );
     app.get(
       '/readyz',

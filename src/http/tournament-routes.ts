@@ -45,13 +45,11 @@ export function tournamentRoutes(o: TournamentRoutesOptions) {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
     const forward = o.forward;
     if (forward) {
+      // Forwarded on its own path, tournament id included: a server answers only for its own.
       app.addHook('preHandler', async (request, reply) => {
         const pattern = request.routeOptions.url ?? '';
         if (!pattern.startsWith(o.base)) return;
-        const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-        const rest =
-          request.url.split('?')[0]?.split('/').slice(o.base.split('/').length).join('/') ?? '';
-        if (await forward(request, reply, `/api/${rest}${query}`)) return reply;
+        if (await forward(request, reply, request.url)) return reply;
       });
     }
     const load = async (request: FastifyRequest) => {

@@ -7,7 +7,7 @@ import { authPlugin } from '../http/auth.js';
 import { installErrorHandling } from '../http/error-handler.js';
 import { healthRoutes } from '../http/health.js';
 import { metricsPlugin } from '../http/metrics.js';
-import { type ServerInfo, tournamentJson } from '../http/present.js';
+import { tournamentJson } from '../http/present.js';
 import { AJV_OPTIONS } from '../http/schemas.js';
 import { tournamentRoutes } from '../http/tournament-routes.js';
 import { defaultWebRoot, webRoutes } from '../http/web.js';
@@ -16,10 +16,10 @@ import { Outbox } from '../live/outbox.js';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
 import type { StoredTournament } from '../store/tournaments.js';
-import { noOwnerFence } from '../tournament/lease.js';
 import type { Runner } from '../tournament/runner.js';
 import { TournamentService } from '../tournament/service.js';
 import { TournamentWriter } from '../tournament/writer.js';
+import { ownerlessFence } from './ownerless-fence.js';
 import { ServerRegistry } from './registry.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
@@ -29,10 +29,12 @@ import { notificationRoutes } from './routes/notifications.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { registryRoutes } from './routes/tournaments.js';
 import { viewRoutes } from './routes/views.js';
-import { forwarder, InFlight, proxyPlugin, stopServersOfEndedTournaments } from './routing.js';
+import { forwarder, proxyPlugin, superviseOnEvents } from './routing.js';
 import { DockerRunner } from './runners/docker-runner.js';
 import { ProcessRunner } from './runners/process-runner.js';
+import { ServerLocator } from './server-locator.js';
 import { StartingNotifier } from './starting-notifier.js';
+import { SupervisorElection } from './supervisor-election.js';
 
 export interface OrchestratorDeps {
   config: Config;
@@ -63,10 +65,8 @@ function createRunner(deps: OrchestratorDeps): Runner {
   }
 }
 
-function serverOf(registry: ServerRegistry, id: string): ServerInfo | null {
-  const info = registry.info(id);
-  return info ? { url: info.url, status: info.status } : null;
-}
+/** How long a publish on an orchestrator that does not supervise waits for the supervisor to start the server. */
+const PUBLISH_WAIT_MS = 15_000;
 
 /** The orchestrator's HTTP app, not yet listening (STYLE.md "app factory"). */
 export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<FastifyInstance> {
@@ -100,8 +100,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
   const hub = new LiveHub(bus, { db: database.db });
   app.addHook('onClose', async () => hub.close());
   const outbox = new Outbox(database, bus, logger);
-  // The orchestrator writes only what no tournament server owns (drafts, ended tournaments).
-  const writer = new TournamentWriter(database, outbox, noOwnerFence);
+  const writer = new TournamentWriter(database, outbox, ownerlessFence);
   const service = new TournamentService(database, writer);
   outbox.start();
   const runner = deps.runner ?? createRunner(deps);
@@ -112,12 +111,21 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
     host: deps.config.host,
     logger,
   });
-  const inFlight = new InFlight();
-  const unwatch = await stopServersOfEndedTournaments(bus, registry, logger, inFlight);
-  app.addHook('onReady', () => registry.start());
+  const locator = new ServerLocator({ db: database.db, registry });
+  // Of the orchestrators sharing the database, one supervises the servers (SPEC §9).
+  const election = new SupervisorElection({
+    db: database.db,
+    logger,
+    onElected: () => registry.takeOver(),
+    onDeposed: () => registry.stepDown(),
+  });
+  const unwatch = await superviseOnEvents(bus, registry, logger);
+  app.addHook('onReady', () => election.start());
   app.addHook('onClose', async () => {
     await unwatch();
+    // Servers stop before the lease goes, so that no successor adopts one being stopped.
     await registry.close();
+    await election.stop();
     await outbox.stop();
   });
   await app.register(proxyPlugin);
@@ -129,7 +137,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
         team_count: stored.team_count ?? stored.agg.teams.length,
         created_at: stored.created_at,
         updated_at: stored.updated_at,
-        server: serverOf(registry, stored.agg.id),
+        server: await locator.info(stored.agg.id),
       },
     );
 
@@ -144,7 +152,12 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
       database,
       service,
       present,
-      onPublished: (id) => registry.ensure(id),
+      // The supervisor starts the server; elsewhere the publish waits until it answers.
+      onPublished: async (id) => {
+        if (registry.isSupervising) await registry.ensure(id);
+        else await locator.route(id, PUBLISH_WAIT_MS);
+        locator.forget(id);
+      },
     }),
   );
   await app.register(
@@ -156,7 +169,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
       idOf: (request) => (request.params as { id: string }).id,
       present,
       tags: ['tournament play'],
-      forward: forwarder(registry, hub, inFlight),
+      forward: forwarder(registry, locator, hub),
     }),
   );
   await app.register(liveRoutes({ database, hub }));

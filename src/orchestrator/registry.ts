@@ -1,42 +1,60 @@
 import { createServer } from 'node:net';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from '../logger.js';
 import type { Database } from '../store/database.js';
-import { ids, parseIds } from '../store/ids.js';
-import { tournamentServers, tournaments } from '../store/schema.js';
+import { parseIds } from '../store/ids.js';
+import { tournamentServers } from '../store/schema.js';
 import { revokeLease } from '../tournament/lease.js';
 import type { Runner, ServerHandle } from '../tournament/runner.js';
+import {
+  identify,
+  isServed,
+  isServerOf,
+  type ServerRow,
+  servedRows,
+  serverRowOf,
+  statesOf,
+} from './server-identity.js';
 
-/** States in which a tournament has its own server (SPEC §1: from REGISTRATION until ARCHIVED or CANCELLED). */
-export const SERVED_STATES = ['REGISTRATION', 'ACTIVE', 'COMPLETED'] as const;
+export { SERVED_STATES } from './server-identity.js';
 
 const HEALTH_EVERY_MS = 2000;
 const HEALTH_TIMEOUT_MS = 1000;
 const MAX_MISSES = 3;
 const READY_TIMEOUT_MS = 15_000;
+/** How many servers a takeover starts at the same time. */
+const STARTS_AT_ONCE = 4;
+/** How long a replaced server is given to be gone before its port is given up for another. */
+const EXIT_WAIT_MS = 3000;
+
+/** `failed`: the last start did not succeed and the next waits for its backoff. */
+export type ServerStatus = 'starting' | 'running' | 'restarting' | 'failed' | 'stopping';
 
 interface Entry {
   tournamentId: string;
   port: number;
   url: string;
-  status: 'starting' | 'running' | 'restarting' | 'stopping';
+  /** The lease epoch its server reported and the row recorded, once it was seen running. */
+  epoch: number;
+  status: ServerStatus;
   handle: ServerHandle | null;
   misses: number;
   restarts: number;
   /** Restarts in a row, each within a minute of the one before: what the backoff grows with. */
   streak: number;
   lastRestartAt: number;
-  /** Set while the server starts, so routing can wait for it. */
+  /** Settles when the current start (or restart) is over, whatever its outcome. */
   ready: Promise<void>;
+  relaunching: boolean;
   stopping: boolean;
 }
 
-/** A registry entry with no restarts, misses or stop behind it. */
-function newEntry(tournamentId: string, port: number, url: string, status: Entry['status']): Entry {
+function newEntry(tournamentId: string, status: ServerStatus): Entry {
   return {
     tournamentId,
-    port,
-    url,
+    port: 0,
+    url: '',
+    epoch: 0,
     status,
     handle: null,
     misses: 0,
@@ -44,9 +62,12 @@ function newEntry(tournamentId: string, port: number, url: string, status: Entry
     streak: 0,
     lastRestartAt: 0,
     ready: Promise.resolve(),
+    relaunching: false,
     stopping: false,
   };
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 async function portIsFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -56,25 +77,30 @@ async function portIsFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-async function healthy(url: string, timeoutMs = HEALTH_TIMEOUT_MS): Promise<boolean> {
-  try {
-    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
-    return res.ok;
-  } catch {
-    return false;
-  }
+/** What routing needs of a supervised server. */
+export interface Supervised {
+  status: ServerStatus;
+  url: string;
+  ready: Promise<void>;
 }
 
 /**
- * The orchestrator's registry of tournament servers: starts one on publish,
+ * The supervisor's registry of tournament servers: starts one on publish,
  * health-checks it, restarts it after an exit or three missed checks (state
- * comes back from PostgreSQL), adopts the servers still alive after an
- * orchestrator restart, and stops them when their tournament ends.
+ * comes back from PostgreSQL), adopts the servers still alive when it takes
+ * over, and stops them when their tournament ends. It acts only while this
+ * orchestrator is the elected supervisor (`takeOver` .. `stepDown`); a server
+ * counts as a tournament's only when its `/healthz` names the tournament and
+ * the lease epoch of the tournament's row.
  */
 export class ServerRegistry {
   private readonly entries = new Map<string, Entry>();
   private timer: NodeJS.Timeout | undefined;
+  private supervising = false;
   private closed = false;
+  private ticking: Promise<void> | undefined;
+  /** Ports being checked for an entry, which no other start may take meanwhile. */
+  private readonly reserved = new Set<number>();
 
   constructor(
     private readonly deps: {
@@ -87,17 +113,13 @@ export class ServerRegistry {
     },
   ) {}
 
-  /** Where a live tournament's server answers, waiting up to `waitMs` while it (re)starts; null if none runs. */
-  async urlOf(tournamentId: string, waitMs = 5000): Promise<string | null | 'unavailable'> {
-    const entry = this.entries.get(tournamentId);
-    if (!entry || entry.status === 'stopping') return null;
-    if (entry.status === 'running') return entry.url;
-    const e = entry;
-    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), waitMs).unref());
-    const outcome = await Promise.race([entry.ready.then(() => 'ready' as const), timeout]);
-    return outcome === 'ready' && (e.status as Entry['status']) === 'running'
-      ? e.url
-      : 'unavailable';
+  get isSupervising(): boolean {
+    return this.supervising;
+  }
+
+  supervised(tournamentId: string): Supervised | null {
+    const e = this.entries.get(tournamentId);
+    return e ? { status: e.status, url: e.url, ready: e.ready } : null;
   }
 
   info(
@@ -111,11 +133,25 @@ export class ServerRegistry {
     return [...this.entries.values()].filter((e) => e.status === 'running').length;
   }
 
-  private async pickPort(): Promise<number> {
+  private get active(): boolean {
+    return this.supervising && !this.closed;
+  }
+
+  /** Gives the entry a free port of the range that no other entry has or is being given. */
+  private async assignPort(entry: Entry): Promise<void> {
     const taken = new Set([...this.entries.values()].map((e) => e.port));
     for (const port of this.deps.ports) {
-      if (taken.has(port)) continue;
-      if (await portIsFree(port, this.deps.host)) return port;
+      if (taken.has(port) || this.reserved.has(port)) continue;
+      this.reserved.add(port);
+      try {
+        if (await portIsFree(port, this.deps.host)) {
+          entry.port = port;
+          entry.url = `http://${this.deps.host}:${port}`;
+          return;
+        }
+      } finally {
+        this.reserved.delete(port);
+      }
     }
     throw new Error('no free port left in TOURNAMENT_PORTS');
   }
@@ -141,31 +177,45 @@ export class ServerRegistry {
       });
   }
 
-  /** Starts the tournament's server unless one runs; resolves once it answers /healthz. */
+  /**
+   * Starts the tournament's server unless one runs; settles once it answers
+   * /healthz, or once the start failed (another follows after a backoff).
+   * Does nothing unless this orchestrator supervises.
+   */
   async ensure(tournamentId: string): Promise<void> {
+    if (!this.active) return;
     const existing = this.entries.get(tournamentId);
     if (existing && !existing.stopping) return existing.ready;
-    const entry = newEntry(tournamentId, 0, '', 'starting');
+    const entry = newEntry(tournamentId, 'starting');
     this.entries.set(tournamentId, entry);
     entry.ready = (async () => {
-      // Another process may take a port between the check and the listen: try the next one.
-      for (let attempt = 1; ; attempt++) {
-        entry.port = await this.pickPort();
-        entry.url = `http://${this.deps.host}:${entry.port}`;
-        try {
-          await this.launch(entry);
-          return;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) {
-            this.entries.delete(tournamentId);
-            throw err;
-          }
-        }
+      try {
+        await this.assignPort(entry);
+        await this.launch(entry);
+      } catch (err) {
+        await this.failed(entry, err);
+        void this.relaunch(entry, 1);
       }
     })();
     return entry.ready;
   }
 
+  private async failed(entry: Entry, err: unknown) {
+    this.deps.logger.error(
+      { tournament: entry.tournamentId, err: (err as Error).message },
+      'could not start tournament server',
+    );
+    if (entry.stopping || !this.active) return;
+    entry.status = 'failed';
+    await this.record(entry, { url: null, port: null, pid: null }).catch(() => {});
+  }
+
+  /**
+   * One start of the tournament's server on `entry.port`: resolves once its
+   * /healthz names the tournament and the epoch its row records (the server
+   * writes it when it takes the lease); throws when it exits or does not get
+   * there in time.
+   */
   private async launch(entry: Entry): Promise<void> {
     const started = Date.now();
     const handle = await this.deps.runner.start({
@@ -173,35 +223,38 @@ export class ServerRegistry {
       port: entry.port,
       host: this.deps.host,
     });
-    if (entry.stopping || this.closed) {
-      // Stopped while the runner was starting it: it must not run on unowned.
+    let exited = false;
+    void handle.exited.then(() => {
+      exited = true;
+    });
+    const abandon = async () => {
+      // Stopped, or no longer the supervisor, while it was starting: it must not run on unowned.
       await handle.stop();
-      return;
-    }
-    entry.handle = handle;
-    entry.url = handle.url;
-    void handle.exited.then(() => this.onExit(entry, handle));
+    };
+    if (entry.stopping || !this.active) return abandon();
     // Where the server tells it listens, the first check comes right after that.
     if (handle.listening) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        handle.listening,
-        new Promise((r) => {
-          timer = setTimeout(r, READY_TIMEOUT_MS);
-        }),
-      ]);
-      clearTimeout(timer);
+      await Promise.race([handle.listening, handle.exited, sleep(READY_TIMEOUT_MS)]);
     }
-    while (!(await healthy(handle.url, 500))) {
-      if (entry.handle !== handle || entry.stopping) return;
+    let epoch = 0;
+    for (;;) {
+      if (entry.stopping || !this.active) return abandon();
+      if (exited) throw new Error(`tournament server ${entry.tournamentId} exited while starting`);
+      const identity = await identify(handle.url, 500);
+      if (identity?.tournament_id === entry.tournamentId) {
+        const row = await serverRowOf(this.deps.database.db, entry.tournamentId);
+        if (row && isServerOf(identity, entry.tournamentId, row.epoch)) {
+          epoch = row.epoch;
+          break;
+        }
+      }
       if (Date.now() - started > READY_TIMEOUT_MS) {
         handle.kill();
         throw new Error(`tournament server ${entry.tournamentId} did not become healthy`);
       }
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
-    entry.status = 'running';
-    entry.misses = 0;
+    this.use(entry, handle, epoch);
     await this.record(entry, {
       url: handle.url,
       port: entry.port,
@@ -210,64 +263,124 @@ export class ServerRegistry {
       restarts: entry.restarts,
     });
     this.deps.logger.info(
-      { tournament: entry.tournamentId, url: handle.url, ms: Date.now() - started },
+      { tournament: entry.tournamentId, url: handle.url, epoch, ms: Date.now() - started },
       'tournament server ready',
     );
   }
 
-  private onExit(entry: Entry, handle: ServerHandle) {
-    if (entry.handle !== handle || entry.stopping || this.closed) return;
-    this.deps.logger.warn({ tournament: entry.tournamentId }, 'tournament server gone; restarting');
-    void this.restart(entry);
+  /** From now on `handle` is the entry's running server. */
+  private use(entry: Entry, handle: ServerHandle, epoch: number) {
+    entry.handle = handle;
+    entry.url = handle.url;
+    entry.epoch = epoch;
+    entry.status = 'running';
+    entry.misses = 0;
+    void handle.exited.then(() => this.onExit(entry, handle));
   }
 
-  private async restart(entry: Entry): Promise<void> {
-    if (entry.status === 'restarting') return;
-    entry.status = 'restarting';
-    entry.handle?.kill();
-    entry.handle = null;
-    entry.restarts++;
-    const now = Date.now();
-    entry.streak = now - entry.lastRestartAt < 60_000 ? entry.streak + 1 : 1;
-    entry.lastRestartAt = now;
+  private onExit(entry: Entry, handle: ServerHandle) {
+    if (entry.handle !== handle || entry.stopping || !this.active) return;
+    this.deps.logger.warn({ tournament: entry.tournamentId }, 'tournament server gone; restarting');
+    void this.relaunch(entry, 0);
+  }
+
+  /**
+   * Replaces the entry's server: ends the old one (by its handle, adopted
+   * ones included) and waits for it to be gone, frees its lease, keeps its
+   * port only if that is free again, and starts a new one; after a failed
+   * start, tries again with a growing backoff until it runs or is stopped.
+   */
+  private relaunch(entry: Entry, failures: number): Promise<void> {
+    if (entry.relaunching) return entry.ready;
+    entry.relaunching = true;
+    entry.status = failures > 0 ? 'failed' : 'restarting';
     entry.ready = (async () => {
-      // Backoff grows with failures in quick succession: 0 ms, 200 ms, 400 ms ... up to 5 s;
-      // a server that ran for a minute since its last restart starts again at once.
-      const delay = Math.min(5000, entry.streak > 1 ? 200 * 2 ** (entry.streak - 2) : 0);
-      await new Promise((r) => setTimeout(r, delay));
-      // The holder is dead: its lease can go now instead of lapsing in 10 s.
-      await revokeLease(this.deps.database.db, entry.tournamentId);
-      for (;;) {
-        if (entry.stopping || this.closed) return;
-        try {
-          await this.launch(entry);
-          return;
-        } catch (err) {
-          this.deps.logger.error(
-            { tournament: entry.tournamentId, err: (err as Error).message },
-            'restart failed',
-          );
-          await new Promise((r) => setTimeout(r, 1000));
+      try {
+        for (let failed = failures; ; failed++) {
+          // The first restart of a streak is at once; restarts in quick succession wait 200 ms,
+          // 400 ms ... up to 5 s; after a failed start 1 s, 2 s ... up to 30 s.
+          const now = Date.now();
+          if (failed === 0) {
+            entry.restarts++;
+            entry.streak = now - entry.lastRestartAt < 60_000 ? entry.streak + 1 : 1;
+            entry.lastRestartAt = now;
+          }
+          const delay =
+            failed > 0
+              ? Math.min(30_000, 1000 * 2 ** (failed - 1))
+              : Math.min(5000, entry.streak > 1 ? 200 * 2 ** (entry.streak - 2) : 0);
+          await sleep(delay);
+          if (entry.stopping || !this.active) return;
+          entry.status = 'restarting';
+          try {
+            await this.retire(entry);
+            await this.launch(entry);
+            return;
+          } catch (err) {
+            await this.failed(entry, err);
+          }
         }
+      } finally {
+        entry.relaunching = false;
       }
     })();
-    await entry.ready;
+    return entry.ready;
+  }
+
+  /** Ends the entry's server, if it has one, and makes sure the port to start on is free. */
+  private async retire(entry: Entry) {
+    const old = entry.handle;
+    entry.handle = null;
+    if (old) {
+      old.kill();
+      await Promise.race([old.exited, sleep(EXIT_WAIT_MS)]);
+    }
+    // The holder is dead: its lease can go now instead of lapsing in 10 s. Only its own
+    // epoch's, so that a lease taken by a successor since stays.
+    if (entry.epoch > 0) await revokeLease(this.deps.database.db, entry.tournamentId, entry.epoch);
+    else if (old) await revokeLease(this.deps.database.db, entry.tournamentId);
+    if (!entry.port || !(await portIsFree(entry.port, this.deps.host))) {
+      await this.assignPort(entry);
+    }
+    entry.url = `http://${this.deps.host}:${entry.port}`;
   }
 
   /** A caller could not reach the server: check it now and restart it if it is gone. */
   async suspect(tournamentId: string): Promise<void> {
     const entry = this.entries.get(tournamentId);
-    if (entry?.status !== 'running') return;
-    if (await healthy(entry.url, 300)) return;
-    void this.restart(entry);
+    if (entry?.status !== 'running' || !this.active) return;
+    if (isServerOf(await identify(entry.url, 300), tournamentId, entry.epoch)) return;
+    void this.relaunch(entry, 0);
   }
 
-  private async checkAll(): Promise<void> {
-    await Promise.all(
-      [...this.entries.values()].map(async (entry) => {
+  /**
+   * Every few seconds: health checks (a server must still name its
+   * tournament and the row's epoch), servers for tournaments published
+   * elsewhere, and stops for tournaments that ended without this orchestrator
+   * hearing of it.
+   */
+  private tick(): Promise<void> {
+    this.ticking ??= this.pass().finally(() => {
+      this.ticking = undefined;
+    });
+    return this.ticking;
+  }
+
+  private async pass(): Promise<void> {
+    if (!this.active) return;
+    const db = this.deps.database.db;
+    const served = await servedRows(db);
+    const servedIds = new Set(served.map((r) => r.tournamentId));
+    const others = [...this.entries.keys()].filter((id) => !servedIds.has(id));
+    const states = await statesOf(db, others);
+    await Promise.all([
+      ...served.map(async (row) => {
+        const entry = this.entries.get(row.tournamentId);
+        if (!entry) return this.take(row);
         if (entry.status !== 'running') return;
-        if (await healthy(entry.url)) {
+        if (isServerOf(await identify(entry.url, HEALTH_TIMEOUT_MS), row.tournamentId, row.epoch)) {
           entry.misses = 0;
+          entry.epoch = row.epoch;
           return;
         }
         entry.misses++;
@@ -276,20 +389,68 @@ export class ServerRegistry {
             { tournament: entry.tournamentId },
             'three health checks missed; restarting',
           );
-          await this.restart(entry);
+          await this.relaunch(entry, 0);
         }
       }),
-    );
+      ...others.map(async (id) => {
+        const state = states.get(id);
+        if (state === undefined || !isServed(state)) await this.stop(id);
+      }),
+    ]);
   }
 
-  /** Stops the tournament's server gracefully and frees its port. */
+  /** Adopts the server its row names when that one answers as the tournament's, else starts one. */
+  private async take(row: ServerRow): Promise<void> {
+    if (this.entries.has(row.tournamentId) || !this.active) return;
+    if (await this.adopt(row)) return;
+    await this.replace(row);
+  }
+
+  private async replace(row: ServerRow): Promise<void> {
+    if (this.entries.has(row.tournamentId) || !this.active) return;
+    // Nothing answers as its server: whatever holds its lease under the recorded epoch
+    // is gone or unreachable, and may go (a live one would lose its next renewal).
+    await revokeLease(this.deps.database.db, row.tournamentId, row.epoch);
+    await this.ensure(row.tournamentId);
+  }
+
+  private async adopt(row: ServerRow): Promise<boolean> {
+    const { runner, host } = this.deps;
+    if (runner.kind === 'inline' || row.runner !== runner.kind || !row.url || !row.port) {
+      return false;
+    }
+    let identity = await identify(row.url, 1500);
+    if (!isServerOf(identity, row.tournamentId, row.epoch))
+      identity = await identify(row.url, 1500);
+    if (!isServerOf(identity, row.tournamentId, row.epoch)) return false;
+    const handle = await runner.adopt({
+      tournamentId: row.tournamentId,
+      url: row.url,
+      port: row.port,
+      pid: row.pid,
+      host,
+    });
+    // One it cannot find it could neither stop nor replace: it is replaced now instead.
+    if (!handle || !this.active || this.entries.has(row.tournamentId)) return false;
+    const entry = newEntry(row.tournamentId, 'running');
+    entry.port = row.port;
+    this.entries.set(row.tournamentId, entry);
+    this.use(entry, handle, row.epoch);
+    this.deps.logger.info(
+      { tournament: row.tournamentId, url: row.url, epoch: row.epoch, pid: row.pid },
+      'adopted running tournament server',
+    );
+    return true;
+  }
+
+  /** Stops the tournament's server gracefully and frees its port; only the supervisor does. */
   async stop(tournamentId: string): Promise<void> {
     const entry = this.entries.get(tournamentId);
-    if (!entry) return;
+    if (!entry || !this.supervising) return;
     entry.stopping = true;
     entry.status = 'stopping';
     await entry.handle?.stop();
-    this.entries.delete(tournamentId);
+    if (this.entries.get(tournamentId) === entry) this.entries.delete(tournamentId);
     const key = parseIds.tournament(tournamentId) as number;
     await this.deps.database.db
       .update(tournamentServers)
@@ -298,59 +459,56 @@ export class ServerRegistry {
   }
 
   /**
-   * On orchestrator start: every tournament that should have a server gets
-   * one (a server still alive from before is adopted), then health checks run.
+   * This orchestrator became the supervisor: every tournament that should
+   * have a server gets one (a server still alive from before is adopted once
+   * it identifies as the tournament's), then health checks run.
    */
-  async start(): Promise<void> {
+  async takeOver(): Promise<void> {
+    if (this.closed) return;
+    this.supervising = true;
     this.deps.runner.prepare?.();
-    const db = this.deps.database.db;
-    const live = await db
-      .select({
-        id: tournaments.id,
-        url: tournamentServers.url,
-        port: tournamentServers.port,
-        runner: tournamentServers.runner,
-      })
-      .from(tournaments)
-      .leftJoin(tournamentServers, eq(tournamentServers.tournament_id, tournaments.id))
-      .where(inArray(tournaments.state, [...SERVED_STATES]));
-    for (const row of live) {
-      const tournamentId = ids.tournament(row.id);
-      const adoptable =
-        this.deps.runner.kind !== 'inline' &&
-        row.runner === this.deps.runner.kind &&
-        row.url &&
-        row.port;
-      if (adoptable && (await healthy(row.url as string))) {
-        this.entries.set(
-          tournamentId,
-          newEntry(tournamentId, row.port as number, row.url as string, 'running'),
-        );
-        this.deps.logger.info(
-          { tournament: tournamentId, url: row.url },
-          'adopted running tournament server',
-        );
-        continue;
-      }
-      await this.ensure(tournamentId).catch((err) =>
+    const rows = await servedRows(this.deps.database.db);
+    // Adoptions first, so that no start takes the port of a server about to be adopted.
+    const adopted = await Promise.all(rows.map((row) => this.adopt(row).catch(() => false)));
+    const rest = rows.filter((_, i) => !adopted[i]);
+    // A few starts at a time: many at once would slow each past its deadline.
+    const next = async (): Promise<void> => {
+      const row = rest.shift();
+      if (!row || !this.active) return;
+      await this.replace(row).catch((err) =>
         this.deps.logger.error(
-          { tournament: tournamentId, err: (err as Error).message },
+          { tournament: row.tournamentId, err: (err as Error).message },
           'could not start tournament server',
         ),
       );
-    }
+      return next();
+    };
+    await Promise.all(Array.from({ length: STARTS_AT_ONCE }, next));
+    clearInterval(this.timer);
     this.timer = setInterval(
-      () => void this.checkAll(),
+      () =>
+        void this.tick().catch((err) =>
+          this.deps.logger.warn({ err: (err as Error).message }, 'supervision pass failed'),
+        ),
       this.deps.healthEveryMs ?? HEALTH_EVERY_MS,
     );
     this.timer.unref();
   }
 
-  /** The orchestrator's shutdown stops the servers it started. */
+  /** Another orchestrator supervises now: the servers keep running, this one lets go of them. */
+  stepDown(): void {
+    this.supervising = false;
+    clearInterval(this.timer);
+    this.entries.clear();
+  }
+
+  /** The orchestrator's shutdown stops the servers it supervises. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await Promise.all([...this.entries.keys()].map((id) => this.stop(id).catch(() => {})));
+    const ids = [...this.entries.keys()];
+    await Promise.all(ids.map((id) => this.stop(id).catch(() => {})));
+    this.supervising = false;
     await this.deps.runner.close?.();
   }
 }

@@ -5,62 +5,56 @@ import type { Bus } from '../bus/bus.js';
 import { domainError } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import type { ServerRegistry } from './registry.js';
+import type { ServerLocator } from './server-locator.js';
 
-/** Registers the proxy used to forward live tournaments' requests. */
+/** How long a request waits for its tournament's server to (re)start before it is answered 503. */
+const WAIT_MS = 5000;
+
+/**
+ * Registers the proxy used to forward live tournaments' requests. It retries
+ * nothing itself (the forwarder decides), and nothing waits forever: a
+ * connection is made within 2 s, an answer starts within 15 s, and a body
+ * (an event stream's heartbeat comes every 15 s) pauses for at most 60 s.
+ */
 export const proxyPlugin = fp(async (app: FastifyInstance) => {
-  await app.register(replyFrom, { disableRequestLogging: true });
+  await app.register(replyFrom, {
+    disableRequestLogging: true,
+    undici: {
+      connect: { timeout: 2000 },
+      headersTimeout: 15_000,
+      bodyTimeout: 60_000,
+    },
+  });
 });
 
-/**
- * The forwarded requests of each tournament still waiting for their answer
- * (event streams excepted), so that a server is stopped only once the answer
- * that ended its tournament has reached the client.
- */
-export class InFlight {
-  private readonly counts = new Map<string, number>();
-  private readonly waiters = new Map<string, Array<() => void>>();
-
-  begin(id: string): () => void {
-    this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
-    let ended = false;
-    return () => {
-      if (ended) return;
-      ended = true;
-      const left = (this.counts.get(id) ?? 1) - 1;
-      if (left > 0) {
-        this.counts.set(id, left);
-        return;
-      }
-      this.counts.delete(id);
-      for (const wake of this.waiters.get(id) ?? []) wake();
-      this.waiters.delete(id);
-    };
+/** The codes of an error and of the errors that caused it. */
+function codesOf(err: unknown): string[] {
+  const codes: string[] = [];
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; ) {
+    if (typeof e.code === 'string') codes.push(e.code);
+    e = e.cause as typeof e | undefined;
   }
-
-  /** Resolves once no request of `id` is in flight, or after `ms`. */
-  idle(id: string, ms = 5000): Promise<void> {
-    if (!this.counts.get(id)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      const list = this.waiters.get(id) ?? [];
-      list.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.waiters.set(id, list);
-    });
-  }
+  return codes;
 }
 
+/** A connection that was never made: the server got nothing, so trying again cannot apply anything twice. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+
+type Outcome = 'answered' | 'not_connected' | 'failed';
+
 /**
- * Forwards a request about a live tournament to its server with the caller's
- * credentials and Host (the server authenticates the caller itself, SPEC §7).
- * While the server restarts it waits up to 5 s, then answers 503 with Retry-After.
+ * Forwards a request about a live tournament to its server, on the request's
+ * own path (the server answers only for its own tournament id), with the
+ * caller's credentials and Host (the server authenticates the caller itself,
+ * SPEC §7). A request is sent again only when no connection was made; once
+ * it may have reached the server, a failure is answered 503 with Retry-After,
+ * so that a write that was applied is never applied twice. While the server
+ * (re)starts it waits up to 5 s, then answers 503.
  */
 export function forwarder(
   registry: ServerRegistry,
+  locator: ServerLocator,
   viewers?: { connections: number },
-  inFlight?: InFlight,
 ) {
   const unavailable = (reply: FastifyReply, id: string) => {
     reply
@@ -70,15 +64,11 @@ export function forwarder(
     return true;
   };
 
-  /**
-   * One attempt: 'answered', 'refused' when the connection was refused (nothing
-   * reached the server), 'failed' when it broke with the request perhaps sent.
-   */
   const attempt = (request: FastifyRequest, reply: FastifyReply, target: string) =>
-    new Promise<'answered' | 'refused' | 'failed'>((resolve) => {
-      const done = inFlight?.begin((request.params as { id: string }).id);
-      if (done) reply.raw.once('close', done);
+    new Promise<Outcome>((resolve) => {
       reply.from(target, {
+        // Never sent again by the proxy: see NOT_CONNECTED.
+        retryDelay: () => null,
         rewriteRequestHeaders: (req, headers) => ({ ...headers, host: req.headers.host }),
         onResponse: (_req, r, res) => {
           // Taken over so that Fastify runs no handler after this hook; streams (SSE) pass through as they come.
@@ -101,11 +91,12 @@ export function forwarder(
           resolve('answered');
         },
         onError: (_r, { error }) => {
-          done?.();
-          request.log.warn({ err: error.message, target }, 'tournament server did not answer');
-          // The proxy wraps the socket's error: a refused connection is the cause's code.
-          const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-          resolve(cause?.code === 'ECONNREFUSED' ? 'refused' : 'failed');
+          const codes = codesOf(error);
+          request.log.warn(
+            { err: error.message, codes, target },
+            'tournament server did not answer',
+          );
+          resolve(codes.some((c) => NOT_CONNECTED.has(c)) ? 'not_connected' : 'failed');
         },
       });
     });
@@ -113,46 +104,47 @@ export function forwarder(
   return async (request: FastifyRequest, reply: FastifyReply, path: string): Promise<boolean> => {
     const id = (request.params as { id?: string }).id;
     if (!id) return false;
-    const deadline = Date.now() + 5000;
-    for (let tries = 0; tries < 3; tries++) {
-      const url = await registry.urlOf(id, Math.max(0, deadline - Date.now()));
-      if (url === null) return false;
-      if (url === 'unavailable') return unavailable(reply, id);
-      const outcome = await attempt(request, reply, `${url}${path}`);
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      const route = await locator.route(id, Math.max(0, deadline - Date.now()));
+      if (route.kind === 'local') return false;
+      if (route.kind === 'unavailable') return unavailable(reply, id);
+      const outcome = await attempt(request, reply, `${route.url}${path}`);
       if (outcome === 'answered') return true;
-      // A write may have reached the server before the connection broke: never send it twice.
-      const safe = request.method === 'GET' || request.method === 'HEAD';
-      if (outcome === 'failed' && !safe) break;
-      // Unreachable (it may have just died): have the registry look now rather than at its next check.
+      locator.forget(id);
+      if (outcome === 'failed' || Date.now() >= deadline) return unavailable(reply, id);
+      // Refused (it may have just died): have the supervisor look now rather than at its next check.
       await registry.suspect(id);
     }
-    return unavailable(reply, id);
   };
 }
 
-/** Stops a tournament's server once its tournament is CANCELLED or ARCHIVED, whoever changed it. */
-export async function stopServersOfEndedTournaments(
-  bus: Bus,
-  registry: ServerRegistry,
-  logger: Logger,
-  inFlight?: InFlight,
-) {
+/**
+ * The supervisor's view of the bus: a published tournament gets its server
+ * at once (whichever orchestrator published it), and one that became
+ * CANCELLED or ARCHIVED has its server stopped, whoever changed it. The
+ * server lets the answers to writes in flight go out before it stops.
+ */
+export async function superviseOnEvents(bus: Bus, registry: ServerRegistry, logger: Logger) {
   return bus.subscribe(
     'tournament:*:events',
     (_channel, raw) => {
       try {
         const e = JSON.parse(raw) as { type?: string; to_state?: string; tournament_id?: string };
-        if (e.type !== 'state_changed' || !e.tournament_id) return;
-        if (e.to_state !== 'CANCELLED' && e.to_state !== 'ARCHIVED') return;
+        if (e.type !== 'state_changed' || !e.tournament_id || !registry.isSupervising) return;
         const id = e.tournament_id;
-        void (inFlight?.idle(id) ?? Promise.resolve())
-          .then(() => registry.stop(id))
-          .catch((err) =>
-            logger.warn(
-              { err: (err as Error).message, tournament: e.tournament_id },
-              'could not stop tournament server',
-            ),
-          );
+        const act =
+          e.to_state === 'REGISTRATION'
+            ? registry.ensure(id)
+            : e.to_state === 'CANCELLED' || e.to_state === 'ARCHIVED'
+              ? registry.stop(id)
+              : null;
+        void act?.catch((err) =>
+          logger.warn(
+            { err: (err as Error).message, tournament: id },
+            'could not supervise tournament server',
+          ),
+        );
       } catch {
         // not an event of ours
       }

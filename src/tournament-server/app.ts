@@ -29,6 +29,8 @@ export interface TournamentServerDeps {
   sessionSecret: string;
   /** The lease's fence: every write checks it in its transaction. */
   fence: Fence;
+  /** The epoch of the lease this server holds, as its `/healthz` reports it. */
+  epoch: number;
   /** Where this server answers, as shown in its tournament's `server.url`. */
   publicUrl: string;
   /** The built web app (dist/web by default). */
@@ -61,7 +63,9 @@ export async function buildTournamentServerApp(
   app.addHook('onClose', () => outbox.stop());
 
   await app.register(authPlugin, { db: database.db, secret: deps.sessionSecret });
-  await app.register(healthRoutes(deps));
+  await app.register(
+    healthRoutes({ database, bus, identity: { tournament_id: tournamentId, epoch: deps.epoch } }),
+  );
 
   app.get(
     '/api/state',
@@ -81,6 +85,7 @@ export async function buildTournamentServerApp(
     },
   );
 
+  // A tournament that ended (CANCELLED, ARCHIVED) is about to lose its server, as the orchestrator shows it.
   const present = (stored: StoredTournament) =>
     tournamentJson(stored.agg, {
       created_at: stored.created_at,

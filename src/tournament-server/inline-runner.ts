@@ -5,6 +5,7 @@ import type { Database } from '../store/database.js';
 import { Lease } from '../tournament/lease.js';
 import type { Runner, ServerHandle } from '../tournament/runner.js';
 import { buildTournamentServerApp } from './app.js';
+import { writesInFlight } from './writes-in-flight.js';
 
 /**
  * Each tournament server is its own HTTP server on its own port inside the
@@ -16,6 +17,11 @@ export class InlineRunner implements Runner {
   constructor(
     private readonly deps: { config: Config; database: Database; bus: Bus; logger: Logger },
   ) {}
+
+  /** Inline servers die with the orchestrator's process: none is left for a successor to adopt. */
+  async adopt(): Promise<null> {
+    return null;
+  }
 
   async start(opts: { tournamentId: string; port: number; host: string }): Promise<ServerHandle> {
     const logger = this.deps.logger.child({ tournament: opts.tournamentId });
@@ -33,11 +39,15 @@ export class InlineRunner implements Runner {
       logger,
       sessionSecret: this.deps.config.sessionSecret,
       fence: lease.fence,
+      epoch: lease.epoch,
       publicUrl: `http://${opts.host}:${opts.port}`,
     });
+    const writes = writesInFlight(app);
     let stopping: Promise<void> | undefined;
     stop = () => {
       stopping ??= (async () => {
+        // The answers to writes already made go out first (a cancel's 200 included).
+        await writes.settled(5000);
         await app.close().catch(() => {});
         await lease.release();
         resolveExit();

@@ -8,11 +8,14 @@ import { openDatabase } from '../store/open.js';
 import { Lease } from '../tournament/lease.js';
 import { parseAssignment, type StandbyMessage } from '../tournament/standby-protocol.js';
 import { buildTournamentServerApp } from './app.js';
+import { writesInFlight } from './writes-in-flight.js';
 
 /** How long after it answers a tournament server compacts its heap (see compactHeap). */
 const COMPACT_AFTER_MS = 500;
 /** After writes (results, registrations...), how long a quiet spell lasts before the heap is compacted again. */
 const COMPACT_WHEN_QUIET_MS = 2000;
+/** How long a stop waits for the writes being answered. */
+const DRAIN_MS = 5000;
 
 /** The connections of a tournament server, opened before it knows its tournament. */
 interface Connections {
@@ -85,9 +88,11 @@ async function serve(
     logger,
     sessionSecret: config.sessionSecret,
     fence: lease.fence,
+    epoch: lease.epoch,
     publicUrl: `http://${config.host}:${port}`,
   });
 
+  const writes = writesInFlight(app);
   // Play leaves garbage the young generation promoted; once writes pause, compacting hands
   // those pages back, so that a server's memory after a round is what it was at rest.
   let quiet: NodeJS.Timeout | undefined;
@@ -106,6 +111,8 @@ async function serve(
         clearTimeout(quiet);
         const force = setTimeout(() => process.exit(1), 10_000);
         force.unref();
+        // The answers to writes already made go out first (a cancel's 200 included).
+        await writes.settled(DRAIN_MS);
         await app.close();
         await lease.release();
         await disconnect(conn);

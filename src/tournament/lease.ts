@@ -136,35 +136,25 @@ export class Lease {
   }
 }
 
-/** Frees a tournament's lease whoever holds it: for the orchestrator, once it knows the holder is dead. */
-export async function revokeLease(db: Executor, tournamentId: string): Promise<void> {
+/**
+ * Frees a tournament's lease for the orchestrator, once it knows the holder
+ * is dead. With `epoch`, only the lease of that epoch: a supervisor that
+ * acts late cannot take the lease from a successor started meanwhile.
+ */
+export async function revokeLease(
+  db: Executor,
+  tournamentId: string,
+  epoch?: number,
+): Promise<void> {
   const n = parseIds.tournament(tournamentId);
   if (n === null) return;
   await db
     .update(tournamentServers)
     .set({ lease_holder: null, lease_expires_at: null })
-    .where(eq(tournamentServers.tournament_id, n));
-}
-
-/**
- * The fence of a write by a process that holds no lease (the orchestrator,
- * for drafts and for tournaments whose server has stopped): it may write only
- * while no tournament server holds the tournament's lease. The lease row stays
- * locked until the write commits, so a server taking the lease meanwhile
- * waits for it, then loads what it wrote.
- */
-export async function noOwnerFence(tx: Executor, tournamentId: string): Promise<void> {
-  const n = parseIds.tournament(tournamentId);
-  if (n === null) return;
-  const rows = await tx
-    .select({ holder: tournamentServers.lease_holder })
-    .from(tournamentServers)
     .where(
       and(
         eq(tournamentServers.tournament_id, n),
-        gt(tournamentServers.lease_expires_at, sql`now()`),
+        epoch === undefined ? undefined : eq(tournamentServers.epoch, epoch),
       ),
-    )
-    .for('update');
-  if (rows.some((r) => r.holder !== null)) throw new LeaseLostError(tournamentId);
+    );
 }

@@ -17,10 +17,26 @@ export interface ServerHandle {
   kill(): void;
 }
 
+/** Where a tournament server runs, as its `tournament_servers` row recorded it. */
+export interface ServerRecord {
+  tournamentId: string;
+  url: string;
+  port: number;
+  pid: number | null;
+  host: string;
+}
+
 /** How tournament servers run (SPEC §1 "Runners"); the rest of the code does not know which. */
 export interface Runner {
   readonly kind: 'inline' | 'process' | 'docker';
   start(opts: { tournamentId: string; port: number; host: string }): Promise<ServerHandle>;
+  /**
+   * A handle on a server that runs already (one a previous supervisor
+   * started), found from its record, so that it can be stopped or replaced;
+   * null when the runner cannot find it. The caller has checked that the
+   * record's URL answers as this tournament's server.
+   */
+  adopt(record: ServerRecord): Promise<ServerHandle | null>;
   /** Gets ready for the starts to come (the process runner starts its standby processes). */
   prepare?(): void;
   /** Ends whatever the runner keeps besides the servers it started (standby processes). */

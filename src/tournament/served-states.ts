@@ -7,6 +7,6 @@ export const SERVED_STATES = [
   'COMPLETED',
 ] as const satisfies readonly TournamentState[];
 
-export function isServed(state: TournamentState): boolean {
-  return (SERVED_STATES as readonly TournamentState[]).includes(state);
+export function isServed(state: TournamentState | string): boolean {
+  return (SERVED_STATES as readonly string[]).includes(state);
 }

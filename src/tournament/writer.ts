@@ -125,8 +125,6 @@ class Queue {
 }
 
 const MAX_ATTEMPTS = 5;
-/** How long a write waits for a tournament server that is stopping to give its lease up. */
-const OWNER_LEAVING_MS = 3000;
 
 /**
  * Writes to tournaments that no server owns (drafts, and the archive of a
@@ -167,7 +165,6 @@ export class TournamentWriter implements Writer {
   }
 
   private async attempt(tournamentId: string, decide: Decide): Promise<WriteResult> {
-    const deadline = Date.now() + OWNER_LEAVING_MS;
     for (let attempt = 1; ; attempt++) {
       const stored = await this.load(tournamentId);
       if (!stored) return failure('tournament_not_found', { tournament_id: tournamentId });
@@ -181,14 +178,7 @@ export class TournamentWriter implements Writer {
         if (err instanceof VersionConflictError && attempt < MAX_ATTEMPTS) continue;
         if (err instanceof VersionConflictError)
           return failure('conflict', { tournament_id: tournamentId });
-        if (err instanceof LeaseLostError) {
-          // A server still holds it: one that is stopping lets go within moments.
-          if (Date.now() < deadline) {
-            await new Promise((r) => setTimeout(r, 100));
-            continue;
-          }
-          return unavailable(tournamentId);
-        }
+        if (err instanceof LeaseLostError) return unavailable(tournamentId);
         throw err;
       }
     }

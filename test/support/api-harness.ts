@@ -7,6 +7,7 @@ import type { Bus } from '../../src/bus/bus.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { buildOrchestratorApp } from '../../src/orchestrator/app.js';
+import type { Runner } from '../../src/tournament/runner.js';
 import { InlineRunner } from '../../src/tournament-server/inline-runner.js';
 import {
   type BusKind,
@@ -71,6 +72,8 @@ export interface ApiOptions {
   store?: StoreKind;
   bus?: BusKind;
   authRateLimit?: number;
+  /** How tournament servers run; by default inline. */
+  runner?: Runner;
 }
 
 let users = 0;
@@ -90,6 +93,7 @@ export async function startApi(opts: ApiOptions = {}): Promise<ApiHarness> {
     logger: createLogger('silent'),
     authRateLimit: opts.authRateLimit ?? 1000,
     inlineRunner: (deps) => new InlineRunner(deps),
+    runner: opts.runner,
   });
   const serverErrors: string[] = [];
   // A 5xx is never an answer the API means to give: any one fails the test (see useApi).

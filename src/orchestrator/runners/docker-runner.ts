@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Config } from '../../config.js';
-import type { Runner, ServerHandle } from '../../tournament/runner.js';
+import type { Runner, ServerHandle, ServerRecord } from '../../tournament/runner.js';
 
 const run = promisify(execFile);
 
@@ -41,14 +41,28 @@ export class DockerRunner implements Runner {
   constructor(private readonly config: Config) {}
 
   async start(opts: { tournamentId: string; port: number; host: string }): Promise<ServerHandle> {
-    const name = `tourney-${opts.tournamentId}`;
     await run('docker', dockerRunArgs(this.config, opts));
+    return this.handle(opts.tournamentId, `http://${opts.host}:${opts.port}`);
+  }
+
+  /** A container another orchestrator started, found by its name. */
+  async adopt(record: ServerRecord): Promise<ServerHandle | null> {
+    const name = `tourney-${record.tournamentId}`;
+    const running = await run('docker', ['inspect', '--format', '{{.State.Running}}', name]).then(
+      (r) => r.stdout.trim() === 'true',
+      () => false,
+    );
+    return running ? this.handle(record.tournamentId, record.url) : null;
+  }
+
+  private handle(tournamentId: string, url: string): ServerHandle {
+    const name = `tourney-${tournamentId}`;
     const exited = run('docker', ['wait', name]).then(
       () => {},
       () => {},
     );
     return {
-      url: `http://${opts.host}:${opts.port}`,
+      url,
       pid: null,
       exited,
       stop: async () => {

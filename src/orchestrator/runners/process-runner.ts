@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../logger.js';
-import type { Runner, ServerHandle } from '../../tournament/runner.js';
+import type { Runner, ServerHandle, ServerRecord } from '../../tournament/runner.js';
 import { type AssignMessage, parseStandbyMessage } from '../../tournament/standby-protocol.js';
 
 /**
@@ -69,6 +69,30 @@ interface Standby {
 
 const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
 
+/** How often an adopted server (not our child: no exit event) is checked for having exited. */
+const ADOPTED_POLL_MS = 250;
+
+/**
+ * Whether `pid` runs: it exists (signal 0) and, where /proc tells, is not a
+ * zombie and is a tournament server of ours (a recycled pid is not).
+ */
+function runsTournamentServer(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    // Gone, or not ours to signal (EPERM).
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return false;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('tournament');
+  } catch {
+    // Gone meanwhile; or no /proc (not Linux), where signal 0 is all there is to go by.
+    return !existsSync('/proc/self');
+  }
+}
+
 /**
  * Each tournament server is a child process. Starting one from nothing costs
  * Node's start and the loading of the server's modules, so the runner keeps
@@ -125,6 +149,44 @@ export class ProcessRunner implements Runner {
       }
       if (warm) return this.assign(standby, opts);
     }
+  }
+
+  /**
+   * A server another orchestrator started: signalled by its pid, its exit
+   * seen by polling (it is not our child, so no exit event comes).
+   */
+  async adopt(record: ServerRecord): Promise<ServerHandle | null> {
+    const pid = record.pid;
+    if (!pid || !runsTournamentServer(pid)) return null;
+    let poll: NodeJS.Timeout | undefined;
+    const exited = new Promise<void>((resolve) => {
+      poll = setInterval(() => {
+        if (runsTournamentServer(pid)) return;
+        clearInterval(poll);
+        resolve();
+      }, ADOPTED_POLL_MS);
+      poll.unref();
+    });
+    const signal = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // already gone
+      }
+    };
+    return {
+      url: record.url,
+      pid,
+      exited,
+      stop: async () => {
+        signal('SIGTERM');
+        // Its own shutdown gives up after 10 s; past that it is ended.
+        const force = setTimeout(() => signal('SIGKILL'), 12_000);
+        await exited;
+        clearTimeout(force);
+      },
+      kill: () => signal('SIGKILL'),
+    };
   }
 
   /** Stops the standby processes; the servers themselves are the registry's to stop. */
