@@ -8,6 +8,5 @@ export default defineConfig({
   test: {
     include: ['src/domain/**/*.test.ts', 'web/src/**/*.test.ts'],
     exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
-    setupFiles: ['test/setup-equality.ts'],
   },
 });

@@ -26,8 +26,8 @@ export function standings(agg: TournamentAggregate): Standing[] {
 /** The matches of one round, or of every round with 'all' (SPEC §5 matches). */
 export function matchesOfRound(agg: TournamentAggregate, round: number | 'all'): Match[] {
   if (agg.play === null) return [];
-  if (round === 'all') return agg.play.matches.toArray();
-  return agg.play.matches.round(round);
+  if (round === 'all') return agg.play.matches.slice();
+  return agg.play.matches.filter((m) => m.round === round);
 }
 
 /** What the results form offers: the pending matches of the current round. */

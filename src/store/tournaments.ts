@@ -1,11 +1,5 @@
 import { and, asc, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
-import {
-  MatchList,
-  matchesOfRound,
-  type PlayState,
-  TeamList,
-  type TournamentAggregate,
-} from '../domain/index.js';
+import { matchesOfRound, type PlayState, type TournamentAggregate } from '../domain/index.js';
 import type {
   Format,
   FormatOptions,
@@ -51,7 +45,7 @@ function teamOf(row: TeamRow): Team {
 type StoredPlay = Omit<PlayState, 'matches'> & { matches: Match[] };
 
 function playOf(stored: StoredPlay | null): PlayState | null {
-  return stored === null ? null : { ...stored, matches: MatchList.of(stored.matches) };
+  return stored;
 }
 
 function aggregateOf(row: TournamentRow, teamRows: TeamRow[]): TournamentAggregate {
@@ -67,7 +61,7 @@ function aggregateOf(row: TournamentRow, teamRows: TeamRow[]): TournamentAggrega
     seeding: row.seeding as Seeding,
     options: row.options as FormatOptions,
     seed: row.rng_seed,
-    teams: TeamList.adopt(teamRows.map(teamOf)),
+    teams: teamRows.map(teamOf),
     play: playOf(row.play as StoredPlay | null),
     winner: row.winner,
     current_round: row.current_round,

@@ -4,7 +4,6 @@ import { unchanged } from '../aggregate.js';
 import { fail } from '../errors.js';
 import { advance, decide, isDecided, openMatchesOf, settle } from '../flow.js';
 import { repeatsResult, resolveResult } from '../result-input.js';
-import { TeamList } from '../team-list.js';
 import type { MatchId, ResultInput, TeamId } from '../types.js';
 import { Work } from '../work.js';
 import { guard } from './guard.js';
@@ -98,10 +97,8 @@ export function withdrawTeam(
   if (team.withdrawn) return unchanged(agg);
   const w = new Work(agg, ctx.now);
   w.setTeams(
-    TeamList.adopt(
-      agg.teams.map((t) =>
-        t.id === teamId ? { ...t, withdrawn: true, withdrawn_round: agg.current_round } : t,
-      ),
+    agg.teams.map((t) =>
+      t.id === teamId ? { ...t, withdrawn: true, withdrawn_round: agg.current_round } : t,
     ),
   );
   w.emit({
