@@ -1,5 +1,6 @@
 /** Read-only views of a tournament for the shells. */
 import type { TournamentAggregate } from './aggregate.js';
+import { engineFor } from './formats/registry.js';
 import type { Match, Standing } from './types.js';
 import { Work } from './work.js';
 
@@ -19,7 +20,7 @@ export function standings(agg: TournamentAggregate): Standing[] {
       points: 0,
     }));
   }
-  const w = new Work(agg, '');
+  const w = new Work(agg, '', engineFor(agg.format));
   return w.engine.standings(w);
 }
 

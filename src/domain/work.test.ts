@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { engineFor } from './formats/registry.js';
 import { matchesOfRound } from './queries.js';
 import { ctx, started } from './testing/builders.js';
 import type { Match } from './types.js';
 import { Work } from './work.js';
 
 const marked = (m: Match, n: number): Match => ({ ...m, scores: { [`mark_${n}`]: n } });
-const workOn = (agg: ReturnType<typeof started>) => new Work(agg, ctx.now);
+const workOn = (agg: ReturnType<typeof started>) => new Work(agg, ctx.now, engineFor(agg.format));
 
 describe('Work', () => {
   it('reads its own changes and returns them, leaving its input as it was', () => {

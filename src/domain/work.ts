@@ -1,5 +1,6 @@
 /**
- * A command's working copy of one tournament. Commands read the aggregate, change the copy, and
+ * A command's working copy of one tournament, and the interface of the
+ * formats that drive it. Commands read the aggregate, change the copy, and
  * hand back a new aggregate: the input, and every object reachable from it,
  * stays as it was (matches and teams are replaced, never changed in place).
  */
@@ -11,10 +12,57 @@ import {
 } from './aggregate.js';
 import type { DomainEvent, EventData } from './events.js';
 import { toGlobal, toTournament, toUser } from './events.js';
-import type { FormatEngine } from './formats/format.js';
-import { engineFor } from './formats/registry.js';
 import { isDecided } from './match-status.js';
-import type { Match, MatchId, Team, TeamId, TournamentState, UserId } from './types.js';
+import type {
+  FormatOptions,
+  Match,
+  MatchId,
+  Standing,
+  Team,
+  TeamId,
+  TournamentState,
+  UserId,
+} from './types.js';
+
+/** Later matches a correction would change, and those of them already played. */
+export interface CorrectionImpact {
+  affected: Set<MatchId>;
+  conflicts: Set<MatchId>;
+  /** Pending matches whose teams changed: their captains hear again. */
+  reannounce: Set<MatchId>;
+}
+
+/**
+ * The one interface every format implements (formats/registry.ts). The flow
+ * (flow.ts) drives matches the same way for all of them; a format says how
+ * matches are laid out, what happens after special decisions, who won and
+ * how teams rank.
+ */
+export interface FormatEngine {
+  /** Whether `winner: null` is a possible result. */
+  allowsDraw: boolean;
+  /**
+   * The matches that exist when play starts, all `waiting`: the whole bracket
+   * for elimination, round 1 for round robin and Swiss.
+   */
+  build(
+    seeds: readonly TeamId[],
+    options: FormatOptions,
+  ): { matches: Match[]; total_rounds: number };
+  /** Matches of `round` for formats that pair as they go; [] when there are no more. */
+  createRound(w: Work, round: number): Match[];
+  /** Called after any match is decided and its teams were sent on. */
+  afterDecision(w: Work, m: Match): void;
+  /**
+   * `m` (already replaced in the scratch copy `w`) got a different result:
+   * re-derive what depends on it, recording the impact. Changes to matches in
+   * `impact.conflicts` are not made; the caller discards `w` if any.
+   */
+  applyCorrection(w: Work, m: Match, impact: CorrectionImpact): void;
+  /** The tournament winner once play is over; null if nobody is left. */
+  champion(w: Work): TeamId | null;
+  standings(w: Work): Standing[];
+}
 
 /**
  * Positions of the matches of the aggregate the last command made. A
@@ -92,10 +140,10 @@ export class Work {
   private teamIndex: TeamIndex;
   private started: boolean;
 
-  constructor(agg: TournamentAggregate, now: string) {
+  constructor(agg: TournamentAggregate, now: string, engine: FormatEngine) {
     this.base = agg;
     this.now = now;
-    this.engine = engineFor(agg.format);
+    this.engine = engine;
     this.state = agg.state;
     this.winner = agg.winner;
     this.current_round = agg.current_round;

@@ -2,6 +2,7 @@
 import type { CommandContext, CommandResult, TournamentAggregate } from '../aggregate.js';
 import { fail } from '../errors.js';
 import { advance, startRound } from '../flow.js';
+import { engineFor } from '../formats/registry.js';
 import { shuffle } from '../rng.js';
 import { targetState } from '../state-machine.js';
 import type { Team, TournamentState } from '../types.js';
@@ -44,7 +45,7 @@ export function startTournament(agg: TournamentAggregate, ctx: CommandContext): 
     return fail('min_teams_not_met', { min_teams: needed, team_count: agg.teams.length });
   }
   const { order, rng } = seedOrder(agg);
-  const w = new Work(agg, ctx.now);
+  const w = new Work(agg, ctx.now, engineFor(agg.format));
   // Teams show the seed they play with from now on.
   w.setTeams(seeded(agg.teams, order));
   w.rng = rng;
