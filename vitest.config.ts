@@ -4,7 +4,6 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts', 'test/build-dist.ts', 'test/e2e/build-web.ts'],
-    setupFiles: ['test/setup-equality.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

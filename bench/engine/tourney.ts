@@ -69,7 +69,7 @@ export function tourneySwiss(
   };
   const agg = playOut(started('swiss', teams, options), seed);
   standings(agg);
-  const matches = agg.play?.matches.toArray() ?? [];
+  const matches = agg.play?.matches ?? [];
   return { rematches: countRematches(matches), matches };
 }
 

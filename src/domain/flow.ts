@@ -192,10 +192,8 @@ function tellCaptain(
 export function startRound(w: Work, round: number): void {
   w.current_round = round;
   // Settling a match only changes later rounds: positions and matches of this one hold.
-  for (const i of w.positionsOfRound(round)) {
-    const m = w.at(i);
-    if (m?.round === round) settle(w, m, i);
-  }
+  const [start, end] = w.roundRange(round);
+  for (let i = start; i < end; i++) settle(w, w.at(i) as Match, i);
   const matches = w.roundMatches(round);
   const pending = matches.filter((m) => m.status === 'pending');
   // A round made only of byes and walkovers passes silently (advance goes on).
@@ -211,13 +209,9 @@ export function startRound(w: Work, round: number): void {
   for (const m of pending) announceReady(w, m);
 }
 
-function roundComplete(w: Work, round: number): boolean {
-  return w.undecidedIn(round) === 0;
-}
-
 /** Advances through complete rounds; completes the tournament after the last. */
 export function advance(w: Work): void {
-  while (w.state === 'ACTIVE' && roundComplete(w, w.current_round)) {
+  while (w.state === 'ACTIVE' && w.roundComplete(w.current_round)) {
     const next = w.current_round + 1;
     if (!w.hasRound(next)) {
       for (const m of w.engine.createRound(w, next)) w.add(m);

@@ -34,7 +34,6 @@ export {
   statusOf,
 } from './errors.js';
 export * from './events.js';
-export { MatchList } from './match-list.js';
 export { defaultOptions, FORMATS, isFormat, resolveOptions, SWISS_TIEBREAKS } from './options.js';
 export { matchesOfRound, pendingMatches, standings, teamCount } from './queries.js';
 export { nextInt, nextRandom, shuffle } from './rng.js';
@@ -52,5 +51,4 @@ export {
   type TransitionTarget,
   targetState,
 } from './state-machine.js';
-export { TeamList } from './team-list.js';
 export type * from './types.js';

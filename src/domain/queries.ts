@@ -1,5 +1,6 @@
 /** Read-only views of a tournament for the shells. */
 import type { TournamentAggregate } from './aggregate.js';
+import { engineFor } from './formats/registry.js';
 import type { Match, Standing } from './types.js';
 import { Work } from './work.js';
 
@@ -19,15 +20,15 @@ export function standings(agg: TournamentAggregate): Standing[] {
       points: 0,
     }));
   }
-  const w = new Work(agg, '');
+  const w = new Work(agg, '', engineFor(agg.format));
   return w.engine.standings(w);
 }
 
 /** The matches of one round, or of every round with 'all' (SPEC §5 matches). */
 export function matchesOfRound(agg: TournamentAggregate, round: number | 'all'): Match[] {
   if (agg.play === null) return [];
-  if (round === 'all') return agg.play.matches.toArray();
-  return agg.play.matches.round(round);
+  if (round === 'all') return agg.play.matches.slice();
+  return agg.play.matches.filter((m) => m.round === round);
 }
 
 /** What the results form offers: the pending matches of the current round. */

@@ -1,11 +1,8 @@
 /**
- * A command's working copy of one tournament. Commands read the aggregate,
- * change the copy, and hand back a new aggregate: the input is never mutated.
- * Changed matches sit in an overlay over the aggregate's match list until
- * `finish` commits them as the list's next version (match-list.ts), so a
- * command costs what it changes, not the size of the tournament. A command
- * that reorders matches (removing one, re-pairing a round), or that starts
- * from an aggregate that has been superseded, works on a flat copy instead.
+ * A command's working copy of one tournament, and the interface of the
+ * formats that drive it. Commands read the aggregate, change the copy, and
+ * hand back a new aggregate: the input, and every object reachable from it,
+ * stays as it was (matches and teams are replaced, never changed in place).
  */
 import {
   type CommandSuccess,
@@ -15,56 +12,107 @@ import {
 } from './aggregate.js';
 import type { DomainEvent, EventData } from './events.js';
 import { toGlobal, toTournament, toUser } from './events.js';
-import type { FormatEngine } from './formats/format.js';
-import { engineFor } from './formats/registry.js';
-import { IdentityCache } from './identity-cache.js';
-import {
-  addToIndex,
-  type Checkout,
-  indexMatches,
-  type MatchIndex,
-  MatchList,
-  type RoundTally,
-} from './match-list.js';
 import { isDecided } from './match-status.js';
-import type { TeamList } from './team-list.js';
-import type { Match, MatchId, Team, TeamId, TournamentState, UserId } from './types.js';
+import type {
+  FormatOptions,
+  Match,
+  MatchId,
+  Standing,
+  Team,
+  TeamId,
+  TournamentState,
+  UserId,
+} from './types.js';
 
-const EMPTY: MatchList = MatchList.of([]);
-const NO_POSITIONS: readonly number[] = [];
-/** Shared by every command that removes or appends nothing (most of them). */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
+/** Later matches a correction would change, and those of them already played. */
+export interface CorrectionImpact {
+  affected: Set<MatchId>;
+  conflicts: Set<MatchId>;
+  /** Pending matches whose teams changed: their captains hear again. */
+  reannounce: Set<MatchId>;
+}
+
+/**
+ * The one interface every format implements (formats/registry.ts). The flow
+ * (flow.ts) drives matches the same way for all of them; a format says how
+ * matches are laid out, what happens after special decisions, who won and
+ * how teams rank.
+ */
+export interface FormatEngine {
+  /** Whether `winner: null` is a possible result. */
+  allowsDraw: boolean;
+  /**
+   * The matches that exist when play starts, all `waiting`: the whole bracket
+   * for elimination, round 1 for round robin and Swiss.
+   */
+  build(
+    seeds: readonly TeamId[],
+    options: FormatOptions,
+  ): { matches: Match[]; total_rounds: number };
+  /** Matches of `round` for formats that pair as they go; [] when there are no more. */
+  createRound(w: Work, round: number): Match[];
+  /** Called after any match is decided and its teams were sent on. */
+  afterDecision(w: Work, m: Match): void;
+  /**
+   * `m` (already replaced in the scratch copy `w`) got a different result:
+   * re-derive what depends on it, recording the impact. Changes to matches in
+   * `impact.conflicts` are not made; the caller discards `w` if any.
+   */
+  applyCorrection(w: Work, m: Match, impact: CorrectionImpact): void;
+  /** The tournament winner once play is over; null if nobody is left. */
+  champion(w: Work): TeamId | null;
+  standings(w: Work): Standing[];
+}
+
+/**
+ * Positions of the matches of the aggregate the last command made. A
+ * tournament's owner applies its next command to that aggregate, which then
+ * starts from them rather than indexing every match again: that indexing took
+ * double elimination 256 (bench:engine) from 0.75 to 10 ms. One entry, not a
+ * WeakMap by array: a WeakMap entry a command made that run 1.0 ms. Any other
+ * aggregate is indexed afresh. Sound because a matches array is never changed
+ * once a command has returned it.
+ */
+let latest: { matches: readonly Match[]; byId: Map<MatchId, number> } | null = null;
+
+function indexOf(matches: readonly Match[]): Map<MatchId, number> {
+  if (latest !== null && latest.matches === matches) return latest.byId;
+  return new Map(matches.map((m, i) => [m.id, i]));
+}
 
 interface TeamIndex {
   byId: Map<TeamId, Team>;
+  /** Until a team has withdrawn, every team in a match is present. */
   anyWithdrawn: boolean;
 }
 
-const teamCache = new IdentityCache<TeamList, TeamIndex>();
+/**
+ * The index of the teams array last read. Commands that change no team hand
+ * the same array on; indexing it in every command took double elimination 256
+ * from 0.75 to 4.7 ms.
+ */
+let latestTeams: { teams: readonly Team[]; index: TeamIndex } | null = null;
 
-function teamIndex(teams: TeamList): TeamIndex {
-  let index = teamCache.get(teams);
-  if (!index) {
-    const byId = new Map<TeamId, Team>();
-    let anyWithdrawn = false;
-    for (let i = 0; i < teams.length; i++) {
-      const t = teams.at(i) as Team;
-      byId.set(t.id, t);
-      if (t.withdrawn === true) anyWithdrawn = true;
-    }
-    index = { byId, anyWithdrawn };
-    teamCache.set(teams, index);
-  }
+function teamIndexOf(teams: readonly Team[]): TeamIndex {
+  if (latestTeams !== null && latestTeams.teams === teams) return latestTeams.index;
+  const index = {
+    byId: new Map(teams.map((t) => [t.id, t])),
+    anyWithdrawn: teams.some((t) => t.withdrawn === true),
+  };
+  latestTeams = { teams, index };
   return index;
 }
 
-/** A plain array of matches with its own index (the flat mode of Work). */
-interface Flat extends MatchIndex {
-  matches: Match[];
-}
-
-function flatOf(matches: Match[]): Flat {
-  return { matches, ...indexMatches(matches) };
+/** Where round `round` begins in `matches` (ordered by round), by bisection. */
+function roundStart(matches: readonly Match[], round: number): number {
+  let lo = 0;
+  let hi = matches.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((matches[mid] as Match).round < round) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export class Work {
@@ -77,42 +125,25 @@ export class Work {
   total_rounds: number;
   rng: number;
   seeds: TeamId[];
-  /** The events emitted so far (one array per command, sized as they come). */
-  private eventList: DomainEvent[] = NONE;
-  private removed: MatchId[] = NONE;
-  /** Flat mode: the matches created or replaced, by id (null after startPlay: all are new). */
-  private changed: Map<MatchId, Match> | null = null;
+  readonly events: DomainEvent[] = [];
+  /** The working copy, ordered by round. */
+  private matches: Match[];
+  /** Positions in `matches`; shared with the input's array until a match is added or moved. */
+  private byId: Map<MatchId, number>;
+  private ownIndex = false;
+  /** The matches created or replaced, by id, in order of first change. */
+  private readonly changed = new Map<MatchId, Match>();
   /** After startPlay: every match is new. */
-  private allChanged = false;
-  /** The aggregate's list, read through `view` while no flat copy exists. */
-  private list: MatchList;
-  private view: Checkout;
-  /**
-   * The overlay: positions of the list's matches that the command replaced,
-   * in order of first change, and their replacements. A command replaces a
-   * few matches, so a scan finds them; many get an index by position.
-   */
-  private readonly replaced: number[] = [];
-  private readonly replacements: Match[] = [];
-  /** Once many are replaced: 1 + the index in `replaced` of each position (0: not replaced). */
-  private replacedAt: Int32Array | null = null;
-  /** Matches added after the list's end. */
-  private appended: Match[] = NONE;
-  /** Set once the command needs a plain array (or starts from a superseded list). */
-  private flat: Flat | null = null;
-  /** Undecided matches in round `tallyRound` (see undecidedIn); round 0: not counted. */
-  private tallyRound: number;
-  private tallyUndecided: number;
-  private teams: TeamList;
-  private teamById: Map<TeamId, Team>;
-  /** Whether a team has withdrawn: until one has, every team in a match is present. */
-  private anyWithdrawn: boolean;
+  private allNew = false;
+  private readonly removed: MatchId[] = [];
+  private teams: Team[];
+  private teamIndex: TeamIndex;
   private started: boolean;
 
-  constructor(agg: TournamentAggregate, now: string) {
+  constructor(agg: TournamentAggregate, now: string, engine: FormatEngine) {
     this.base = agg;
     this.now = now;
-    this.engine = engineFor(agg.format);
+    this.engine = engine;
     this.state = agg.state;
     this.winner = agg.winner;
     this.current_round = agg.current_round;
@@ -120,16 +151,11 @@ export class Work {
     this.total_rounds = agg.play?.total_rounds ?? 0;
     this.rng = agg.play?.rng ?? agg.seed;
     this.seeds = agg.play?.seeds ?? [];
-    this.list = agg.play?.matches ?? EMPTY;
-    const tally = this.list.tally;
-    this.tallyRound = tally === null ? 0 : tally.round;
-    this.tallyUndecided = tally === null ? 0 : tally.undecided;
-    this.view = this.list.checkout();
-    if (!this.list.isLatest) this.toFlat(this.list.toArray());
-    const index = teamIndex(agg.teams);
+    const matches = agg.play?.matches ?? [];
+    this.byId = indexOf(matches);
+    this.matches = matches.slice();
     this.teams = agg.teams;
-    this.teamById = index.byId;
-    this.anyWithdrawn = index.anyWithdrawn;
+    this.teamIndex = teamIndexOf(agg.teams);
   }
 
   get tournamentId(): string {
@@ -141,126 +167,64 @@ export class Work {
     this.started = true;
     this.seeds = seeds;
     this.total_rounds = totalRounds;
-    this.allChanged = true;
-    this.toFlat(matches);
-    this.tallyRound = 0;
+    this.allNew = true;
+    this.reindex(matches);
   }
 
-  /** Every match, in list order (read only: in flat mode, the working array itself). */
+  /** Every match, ordered by round (read only: the working copy itself). */
   allMatches(): readonly Match[] {
-    if (this.flat) return this.flat.matches;
-    const out: Match[] = [];
-    for (let i = 0; i < this.view.length; i++) out.push(this.at(i) as Match);
-    for (const m of this.appended) out.push(m);
-    return out;
+    return this.matches;
   }
 
   /** The match at a position `locate` gave. */
   at(i: number): Match | undefined {
-    if (this.flat) return this.flat.matches[i];
-    const length = this.view.length;
-    if (i >= length) return this.appended[i - length];
-    const k = this.replacementOf(i);
-    return k === -1 ? this.view.data[i] : this.replacements[k];
+    return this.matches[i];
   }
 
-  private replacementOf(i: number): number {
-    if (this.replacedAt !== null) return (this.replacedAt[i] as number) - 1;
-    const replaced = this.replaced;
-    for (let k = replaced.length - 1; k >= 0; k--) if (replaced[k] === i) return k;
-    return -1;
-  }
-
-  /** Leaves the overlay for a plain array holding `matches` (the command's view so far). */
-  private toFlat(matches: Match[]): void {
-    if (!this.allChanged) {
-      const changed = new Map<MatchId, Match>();
-      for (const m of this.replacements) changed.set(m.id, m);
-      for (const m of this.appended) changed.set(m.id, m);
-      this.changed = changed;
-    }
-    this.flat = flatOf(matches);
-  }
-
-  /**
-   * The position of match `id`, or -1. Positions hold until the command
-   * removes a match or re-pairs a round.
-   */
+  /** The position of match `id`, or -1. Positions hold until a match is removed or a round re-paired. */
   locate(id: MatchId): number {
-    if (this.flat) return this.flat.byId.get(id) ?? -1;
-    const i = this.view.byId.get(id);
-    if (i !== undefined && i < this.view.length) return i;
-    const k = this.appended.findIndex((m) => m.id === id);
-    return k === -1 ? -1 : this.view.length + k;
-  }
-
-  /** Positions of the matches of `round`, in list order (read only). */
-  positionsOfRound(round: number): readonly number[] {
-    if (this.flat) return this.flat.byRound.get(round) ?? NO_POSITIONS;
-    const listed = this.view.byRound.get(round) ?? NO_POSITIONS;
-    if (this.appended.length === 0) return listed;
-    const extra: number[] = [];
-    this.appended.forEach((m, k) => {
-      if (m.round === round) extra.push(this.view.length + k);
-    });
-    return extra.length === 0 ? listed : [...listed, ...extra];
+    return this.byId.get(id) ?? -1;
   }
 
   get(id: MatchId): Match | undefined {
-    const i = this.locate(id);
-    if (i === -1) return undefined;
-    const m = this.at(i);
-    return m?.id === id ? m : undefined;
+    const i = this.byId.get(id);
+    return i === undefined ? undefined : this.matches[i];
   }
 
   /** Like get, for ids that the bracket itself wrote: a miss is a bug. */
   must(id: MatchId): Match {
-    return this.at(this.mustLocate(id)) as Match;
+    return this.matches[this.mustLocate(id)] as Match;
   }
 
   /** Like locate, for ids that the bracket itself wrote: a miss is a bug. */
   mustLocate(id: MatchId): number {
-    const i = this.locate(id);
-    if (i === -1 || this.at(i)?.id !== id) throw new Error(`engine invariant: no match ${id}`);
+    const i = this.byId.get(id);
+    if (i === undefined) throw new Error(`engine invariant: no match ${id}`);
     return i;
   }
 
+  /** Positions `[start, end)` of the matches of `round`. */
+  roundRange(round: number): [number, number] {
+    return [roundStart(this.matches, round), roundStart(this.matches, round + 1)];
+  }
+
   roundMatches(round: number): Match[] {
-    const out: Match[] = [];
-    for (const i of this.positionsOfRound(round)) {
-      const m = this.at(i);
-      if (m !== undefined && m.round === round) out.push(m);
-    }
-    return out;
+    const [start, end] = this.roundRange(round);
+    return this.matches.slice(start, end);
   }
 
-  /**
-   * How many matches of `round` are undecided. Asked after every decision;
-   * counted once per round and then kept up to date by `put` and `add`, and
-   * handed from command to command with the match list.
-   */
-  undecidedIn(round: number): number {
-    if (this.tallyRound !== round) {
-      let undecided = 0;
-      for (const m of this.roundMatches(round)) if (!isDecided(m)) undecided++;
-      this.tallyRound = round;
-      this.tallyUndecided = undecided;
+  /** Whether every match of `round` is decided. */
+  roundComplete(round: number): boolean {
+    for (let i = roundStart(this.matches, round); i < this.matches.length; i++) {
+      const m = this.matches[i] as Match;
+      if (m.round !== round) break;
+      if (!isDecided(m)) return false;
     }
-    return this.tallyUndecided;
-  }
-
-  private retally(before: Match | undefined, after: Match): void {
-    const round = this.tallyRound;
-    if (round === 0 || after.round !== round) return;
-    const was = before !== undefined && before.round === round && !isDecided(before) ? 1 : 0;
-    this.tallyUndecided += (isDecided(after) ? 0 : 1) - was;
+    return true;
   }
 
   hasRound(round: number): boolean {
-    for (const i of this.positionsOfRound(round)) {
-      if (this.at(i)?.round === round) return true;
-    }
-    return false;
+    return this.matches[roundStart(this.matches, round)]?.round === round;
   }
 
   /** Replaces the match with the same id. */
@@ -270,138 +234,101 @@ export class Work {
 
   /** Replaces the match at position `i` (from `locate`) with `m`, a version of it. */
   putAt(i: number, m: Match): void {
-    this.retally(this.at(i), m);
-    if (this.flat) {
-      this.flat.matches[i] = m;
-      this.changed?.set(m.id, m);
-    } else if (i >= this.view.length) {
-      this.appended[i - this.view.length] = m;
-    } else {
-      const k = this.replacementOf(i);
-      if (k !== -1) this.replacements[k] = m;
-      else this.replace(i, m);
-    }
-  }
-
-  private replace(i: number, m: Match): void {
-    const k = this.replaced.length;
-    this.replaced.push(i);
-    this.replacements.push(m);
-    if (this.replacedAt !== null) this.replacedAt[i] = k + 1;
-    else if (k >= 8) {
-      this.replacedAt = new Int32Array(this.view.length);
-      for (let j = 0; j <= k; j++) this.replacedAt[this.replaced[j] as number] = j + 1;
-    }
+    this.matches[i] = m;
+    this.changed.set(m.id, m);
   }
 
   /** Appends a match of a round at least as late as every existing one. */
   add(m: Match): void {
-    this.retally(undefined, m);
-    if (this.flat) {
-      addToIndex(this.flat, m, this.flat.matches.length);
-      this.flat.matches.push(m);
-      this.changed?.set(m.id, m);
-    } else {
-      if (this.appended === NONE) this.appended = [];
-      this.appended.push(m);
+    if (!this.ownIndex) {
+      this.byId = new Map(this.byId);
+      this.ownIndex = true;
     }
+    this.byId.set(m.id, this.matches.length);
+    this.matches.push(m);
+    this.changed.set(m.id, m);
   }
 
   remove(id: MatchId): void {
-    this.tallyRound = 0;
-    this.toFlat(this.allMatches().filter((m) => m.id !== id));
-    this.changed?.delete(id);
-    this.noteRemoved(id);
-  }
-
-  private noteRemoved(id: MatchId): void {
-    if (this.removed === NONE) this.removed = [];
+    this.reindex(this.matches.filter((m) => m.id !== id));
+    this.changed.delete(id);
     this.removed.push(id);
   }
 
   /** Puts `matches` in place of round `round`'s (Swiss re-pairing on correction). */
   replaceRound(round: number, matches: Match[]): void {
-    this.tallyRound = 0;
     const old = new Map(this.roundMatches(round).map((m) => [m.id, m]));
-    const all = this.allMatches();
-    this.toFlat([
-      ...all.filter((m) => m.round < round),
-      ...matches,
-      ...all.filter((m) => m.round > round),
-    ]);
+    const [start, end] = this.roundRange(round);
+    this.reindex([...this.matches.slice(0, start), ...matches, ...this.matches.slice(end)]);
     for (const m of matches) {
-      if (old.get(m.id) !== m) this.changed?.set(m.id, m);
+      if (old.get(m.id) !== m) this.changed.set(m.id, m);
       old.delete(m.id);
     }
     for (const id of old.keys()) {
-      this.changed?.delete(id);
-      this.noteRemoved(id);
+      this.changed.delete(id);
+      this.removed.push(id);
     }
   }
 
-  team(id: TeamId): Team | undefined {
-    return this.teamById.get(id);
+  private reindex(matches: Match[]): void {
+    this.matches = matches;
+    this.byId = new Map(matches.map((m, i) => [m.id, i]));
+    this.ownIndex = true;
   }
 
-  allTeams(): TeamList {
+  team(id: TeamId): Team | undefined {
+    return this.teamIndex.byId.get(id);
+  }
+
+  allTeams(): readonly Team[] {
     return this.teams;
   }
 
   /** A team of a match that can still play: not withdrawn. */
   isPresent(id: TeamId | null): id is TeamId {
     if (id === null) return false;
-    if (!this.anyWithdrawn) return true;
-    const team = this.teamById.get(id);
+    if (!this.teamIndex.anyWithdrawn) return true;
+    const team = this.teamIndex.byId.get(id);
     return team !== undefined && team.withdrawn !== true;
   }
 
   teamName(id: TeamId | null): string | null {
-    return id === null ? null : (this.teamById.get(id)?.name ?? null);
+    return id === null ? null : (this.teamIndex.byId.get(id)?.name ?? null);
   }
 
-  setTeams(teams: TeamList): void {
-    const index = teamIndex(teams);
+  setTeams(teams: Team[]): void {
     this.teams = teams;
-    this.teamById = index.byId;
-    this.anyWithdrawn = index.anyWithdrawn;
-  }
-
-  get events(): readonly DomainEvent[] {
-    return this.eventList;
-  }
-
-  private record(event: DomainEvent): void {
-    if (this.eventList === NONE) this.eventList = [event];
-    else this.eventList.push(event);
+    this.teamIndex = teamIndexOf(teams);
   }
 
   emit(data: EventData): void {
-    this.record(toTournament(data));
+    this.events.push(toTournament(data));
   }
 
   /** Emits an event to the tournament ahead of every event emitted so far. */
   emitFirst(data: EventData): void {
-    this.eventList = [toTournament(data), ...this.eventList];
+    this.events.unshift(toTournament(data));
   }
 
   emitToUser(userId: UserId, data: EventData): void {
-    this.record(toUser(userId, data));
+    this.events.push(toUser(userId, data));
   }
 
   emitGlobal(data: EventData): void {
-    this.record(toGlobal(data));
+    this.events.push(toGlobal(data));
   }
 
-  /** The new aggregate, with the changed matches committed as the list's next version. */
+  /** The new aggregate, with the command's changes. */
   finish(): CommandSuccess {
     let play: PlayState | null = null;
     if (this.started) {
       play = {
         seeds: this.seeds,
-        matches: this.committed(),
+        matches: this.matches,
         total_rounds: this.total_rounds,
         rng: this.rng,
       };
+      latest = { matches: this.matches, byId: this.byId };
     }
     const tournament = copyAggregate(
       this.base,
@@ -414,23 +341,9 @@ export class Work {
     return {
       ok: true,
       tournament,
-      events: this.eventList,
-      changed_matches: this.changedMatches(),
+      events: this.events,
+      changed_matches: this.allNew ? this.matches.slice() : [...this.changed.values()],
       removed_matches: this.removed,
     };
-  }
-
-  /** The matches the command created or replaced, in their new version. */
-  private changedMatches(): readonly Match[] {
-    if (this.flat) return this.changed ? [...this.changed.values()] : this.flat.matches.slice();
-    return this.appended.length === 0 ? this.replacements : this.replacements.concat(this.appended);
-  }
-
-  private committed(): MatchList {
-    const tally: RoundTally | null =
-      this.tallyRound === 0 ? null : { round: this.tallyRound, undecided: this.tallyUndecided };
-    if (this.flat) return MatchList.adopt(this.flat.matches, this.flat, tally);
-    if (this.replaced.length === 0 && this.appended.length === 0) return this.list;
-    return this.list.commit(this.replaced, this.replacements, this.appended, tally);
   }
 }

@@ -1,11 +1,5 @@
 import { and, asc, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
-import {
-  MatchList,
-  matchesOfRound,
-  type PlayState,
-  TeamList,
-  type TournamentAggregate,
-} from '../domain/index.js';
+import { matchesOfRound, type PlayState, type TournamentAggregate } from '../domain/index.js';
 import type {
   Format,
   FormatOptions,
@@ -102,13 +96,13 @@ function aggregateOf(
     seeding: row.seeding as Seeding,
     options: row.options as FormatOptions,
     seed: row.rng_seed,
-    teams: TeamList.adopt(teamRows.map(teamOf)),
+    teams: teamRows.map(teamOf),
     play:
       play === null
         ? null
         : {
             seeds: play.seeds,
-            matches: MatchList.of(matchRows.map(matchOf)),
+            matches: matchRows.map(matchOf),
             total_rounds: play.total_rounds,
             rng: play.rng,
           },
@@ -328,7 +322,7 @@ async function saveMatches(
       .where(and(eq(matches.tournament_id, n), inArray(matches.id, [...removed])));
   }
   if (changed.length === 0 || !after.play) return;
-  const ordinal = positionsOf([...after.play.matches], changed);
+  const ordinal = positionsOf(after.play.matches, changed);
   await db
     .insert(matches)
     .values(

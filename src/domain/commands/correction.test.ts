@@ -212,6 +212,21 @@ describe('previewCorrection and correctResult: round robin and Swiss', () => {
     expect(changed.length).toBeGreaterThan(0);
   });
 
+  it('Swiss: the corrected match is among the changed matches, from any aggregate', () => {
+    let agg = started('swiss', 8, { options: { rounds: 3 } });
+    for (const round of [1, 2]) {
+      for (const m of matchesOfRound(agg, round)) agg = play(agg, [m.id, m.team1_id as string]);
+    }
+    const next = matchesOfRound(agg, 3)[0];
+    // A later aggregate exists: the correction below starts from a superseded one.
+    play(agg, [next?.id as string, next?.team1_id as string]);
+    const target = matchesOfRound(agg, 2)[0];
+    const r = correctResult(agg, target?.id as string, result(target?.team2_id as string), ctx);
+    if (!r.ok) throw new Error(r.error.code);
+    expect(r.changed_matches.find((m) => m.id === target?.id)?.winner).toBe(target?.team2_id);
+    expect(r.changed_matches.map((m) => m.id)).toContain('r3_match_1');
+  });
+
   it('Swiss: refuses when a re-paired match was already played', () => {
     let agg = started('swiss', 8);
     for (const m of matchesOfRound(agg, 1)) agg = play(agg, [m.id, m.team1_id as string]);

@@ -11,10 +11,10 @@ import type { CommandContext, CommandResult, TournamentAggregate } from '../aggr
 import { unchanged } from '../aggregate.js';
 import { type Failure, fail } from '../errors.js';
 import { advance, announceReady, isPlayed, loserOf } from '../flow.js';
-import type { CorrectionImpact } from '../formats/format.js';
+import { engineFor } from '../formats/registry.js';
 import { resolveResult, sameResult } from '../result-input.js';
 import type { Match, MatchId, ResultInput } from '../types.js';
-import { Work } from '../work.js';
+import { type CorrectionImpact, Work } from '../work.js';
 import { guard } from './guard.js';
 
 interface Plan {
@@ -32,7 +32,7 @@ function plan(
 ): Plan | 'same' | Failure {
   const denied = guard(agg, 'correct_result');
   if (denied) return denied;
-  const w = new Work(agg, ctx.now);
+  const w = new Work(agg, ctx.now, engineFor(agg.format));
   const before = w.get(matchId);
   if (!before) return fail('match_not_found', { match_id: matchId });
   if (!isPlayed(before)) {

@@ -8,7 +8,6 @@ import { type Failure, fail } from '../errors.js';
 import { type DomainEvent, toGlobal, toTournament } from '../events.js';
 import { isFormat, resolveOptions } from '../options.js';
 import { type Action, targetState } from '../state-machine.js';
-import { TeamList } from '../team-list.js';
 import type { Format, Seeding, TournamentState, UserId } from '../types.js';
 import { guard } from './guard.js';
 
@@ -120,7 +119,7 @@ export function createTournament(
       state: 'DRAFT',
       organizer_id: ctx.organizer_id,
       seed: ctx.seed >>> 0,
-      teams: TeamList.of([]),
+      teams: [],
       play: null,
       winner: null,
       current_round: 0,

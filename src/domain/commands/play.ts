@@ -3,8 +3,8 @@ import type { CommandContext, CommandResult, TournamentAggregate } from '../aggr
 import { unchanged } from '../aggregate.js';
 import { fail } from '../errors.js';
 import { advance, decide, isDecided, openMatchesOf, settle } from '../flow.js';
+import { engineFor } from '../formats/registry.js';
 import { repeatsResult, resolveResult } from '../result-input.js';
-import { TeamList } from '../team-list.js';
 import type { MatchId, ResultInput, TeamId } from '../types.js';
 import { Work } from '../work.js';
 import { guard } from './guard.js';
@@ -21,7 +21,7 @@ export function recordResult(
 ): CommandResult {
   const denied = guard(agg, 'record_result');
   if (denied) return denied;
-  const w = new Work(agg, ctx.now);
+  const w = new Work(agg, ctx.now, engineFor(agg.format));
   const at = w.locate(matchId);
   const match = at === -1 ? undefined : w.at(at);
   if (match?.id !== matchId) return fail('match_not_found', { match_id: matchId });
@@ -56,7 +56,7 @@ export function abandonMatch(
 ): CommandResult {
   const denied = guard(agg, 'abandon_match');
   if (denied) return denied;
-  const w = new Work(agg, ctx.now);
+  const w = new Work(agg, ctx.now, engineFor(agg.format));
   const match = w.get(matchId);
   if (!match) return fail('match_not_found', { match_id: matchId });
   if (match.status === 'abandoned' && match.walkover !== true) return unchanged(agg);
@@ -96,12 +96,10 @@ export function withdrawTeam(
   const team = agg.teams.find((t) => t.id === teamId);
   if (!team) return fail('team_not_found', { team_id: teamId });
   if (team.withdrawn) return unchanged(agg);
-  const w = new Work(agg, ctx.now);
+  const w = new Work(agg, ctx.now, engineFor(agg.format));
   w.setTeams(
-    TeamList.adopt(
-      agg.teams.map((t) =>
-        t.id === teamId ? { ...t, withdrawn: true, withdrawn_round: agg.current_round } : t,
-      ),
+    agg.teams.map((t) =>
+      t.id === teamId ? { ...t, withdrawn: true, withdrawn_round: agg.current_round } : t,
     ),
   );
   w.emit({

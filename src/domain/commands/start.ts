@@ -2,9 +2,9 @@
 import type { CommandContext, CommandResult, TournamentAggregate } from '../aggregate.js';
 import { fail } from '../errors.js';
 import { advance, startRound } from '../flow.js';
+import { engineFor } from '../formats/registry.js';
 import { shuffle } from '../rng.js';
 import { targetState } from '../state-machine.js';
-import { TeamList } from '../team-list.js';
 import type { Team, TournamentState } from '../types.js';
 import { Work } from '../work.js';
 import { guard } from './guard.js';
@@ -16,11 +16,11 @@ import { guard } from './guard.js';
  */
 export function seedOrder(agg: TournamentAggregate): { order: Team[]; rng: number } {
   if (agg.seeding === 'random') {
-    const [order, rng] = shuffle(agg.teams.toArray(), agg.seed);
+    const [order, rng] = shuffle(agg.teams, agg.seed);
     return { order, rng };
   }
   if (agg.teams.every((t) => t.seed === null)) {
-    return { order: agg.teams.toArray(), rng: agg.seed >>> 0 };
+    return { order: agg.teams.slice(), rng: agg.seed >>> 0 };
   }
   const seeded = agg.teams
     .map((team, i) => ({ team, i }))
@@ -32,17 +32,9 @@ export function seedOrder(agg: TournamentAggregate): { order: Team[]; rng: numbe
 }
 
 /** `teams`, each with its place in `order` (1-based) as its seed. */
-function seeded(teams: TeamList, order: readonly Team[]): TeamList {
-  const inOrder = teams.length === order.length && teams.every((t, i) => order[i] === t);
-  const seedOf = inOrder ? null : new Map(order.map((t, i) => [t.id, i + 1]));
-  const copies = teams.map((t, i) => {
-    const seed = seedOf === null ? i + 1 : (seedOf.get(t.id) ?? null);
-    const copy: Team = { id: t.id, name: t.name, captain_id: t.captain_id, seed };
-    if (t.withdrawn !== undefined) copy.withdrawn = t.withdrawn;
-    if (t.withdrawn_round !== undefined) copy.withdrawn_round = t.withdrawn_round;
-    return copy;
-  });
-  return TeamList.adopt(copies);
+function seeded(teams: readonly Team[], order: readonly Team[]): Team[] {
+  const seedOf = new Map(order.map((t, i) => [t.id, i + 1]));
+  return teams.map((t) => ({ ...t, seed: seedOf.get(t.id) ?? null }));
 }
 
 export function startTournament(agg: TournamentAggregate, ctx: CommandContext): CommandResult {
@@ -53,7 +45,7 @@ export function startTournament(agg: TournamentAggregate, ctx: CommandContext): 
     return fail('min_teams_not_met', { min_teams: needed, team_count: agg.teams.length });
   }
   const { order, rng } = seedOrder(agg);
-  const w = new Work(agg, ctx.now);
+  const w = new Work(agg, ctx.now, engineFor(agg.format));
   // Teams show the seed they play with from now on.
   w.setTeams(seeded(agg.teams, order));
   w.rng = rng;

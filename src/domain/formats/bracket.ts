@@ -13,8 +13,7 @@ import {
 } from '../flow.js';
 import { revised } from '../match-status.js';
 import type { Bracket, Match, MatchId } from '../types.js';
-import type { Work } from '../work.js';
-import type { CorrectionImpact } from './format.js';
+import type { CorrectionImpact, Work } from '../work.js';
 
 /** Construction only: `from`'s winner or loser fills `slot` of `to`. */
 export function feed(from: Match, take: 'winner' | 'loser', to: Match, slot: 1 | 2): void {

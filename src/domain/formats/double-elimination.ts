@@ -26,9 +26,9 @@
 import { settle } from '../flow.js';
 import { doubleEliminationStandings, eliminationRecords } from '../standings/elimination.js';
 import type { DoubleEliminationOptions, Match, TeamId } from '../types.js';
-import type { Work } from '../work.js';
+import type { CorrectionImpact, FormatEngine, Work } from '../work.js';
 import { feed, isUserDecided, rederive, roundAfter, sortByRound } from './bracket.js';
-import { blankMatch, type CorrectionImpact, type FormatEngine, idNamer } from './format.js';
+import { blankMatch, idNamer } from './format.js';
 import { applyOrder, bracketSize, majorDropOrder, minorDropOrder } from './seeding-order.js';
 import { buildTree } from './single-elimination.js';
 

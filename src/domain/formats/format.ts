@@ -1,44 +1,5 @@
-/**
- * The one interface every format implements. The flow (flow.ts) drives
- * matches the same way for all of them; a format says how matches are laid
- * out, what happens after special decisions, who won and how teams rank.
- */
-import type { Bracket, FormatOptions, Match, MatchId, Standing, TeamId } from '../types.js';
-import type { Work } from '../work.js';
-
-/** Later matches a correction would change, and those of them already played. */
-export interface CorrectionImpact {
-  affected: Set<MatchId>;
-  conflicts: Set<MatchId>;
-  /** Pending matches whose teams changed: their captains hear again. */
-  reannounce: Set<MatchId>;
-}
-
-export interface FormatEngine {
-  /** Whether `winner: null` is a possible result. */
-  allowsDraw: boolean;
-  /**
-   * The matches that exist when play starts, all `waiting`: the whole bracket
-   * for elimination, round 1 for round robin and Swiss.
-   */
-  build(
-    seeds: readonly TeamId[],
-    options: FormatOptions,
-  ): { matches: Match[]; total_rounds: number };
-  /** Matches of `round` for formats that pair as they go; [] when there are no more. */
-  createRound(w: Work, round: number): Match[];
-  /** Called after any match is decided and its teams were sent on. */
-  afterDecision(w: Work, m: Match): void;
-  /**
-   * `m` (already replaced in the scratch copy `w`) got a different result:
-   * re-derive what depends on it, recording the impact. Changes to matches in
-   * `impact.conflicts` are not made; the caller discards `w` if any.
-   */
-  applyCorrection(w: Work, m: Match, impact: CorrectionImpact): void;
-  /** The tournament winner once play is over; null if nobody is left. */
-  champion(w: Work): TeamId | null;
-  standings(w: Work): Standing[];
-}
+/** How the formats make matches: ids and blank matches (FormatEngine is in work.ts). */
+import type { Bracket, Match, MatchId, TeamId } from '../types.js';
 
 /**
  * A namer of match ids that hands out the same string for the same (round, n)

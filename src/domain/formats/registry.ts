@@ -1,6 +1,6 @@
 import type { Format } from '../types.js';
+import type { FormatEngine } from '../work.js';
 import { doubleElimination } from './double-elimination.js';
-import type { FormatEngine } from './format.js';
 import { roundRobin } from './round-robin.js';
 import { singleElimination } from './single-elimination.js';
 import { swiss } from './swiss.js';

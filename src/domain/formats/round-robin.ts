@@ -8,8 +8,8 @@
  */
 import { roundRobinStandings } from '../standings/round-robin.js';
 import type { FormatOptions, Match, RoundRobinOptions, TeamId } from '../types.js';
-import type { Work } from '../work.js';
-import { type FormatEngine, roundOfPairs } from './format.js';
+import type { FormatEngine, Work } from '../work.js';
+import { roundOfPairs } from './format.js';
 
 /** Rounds of a single round robin between `teams` teams. */
 export function cycleLength(teams: number): number {

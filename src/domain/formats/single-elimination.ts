@@ -6,9 +6,9 @@
  */
 import { eliminationRecords, singleEliminationStandings } from '../standings/elimination.js';
 import type { FormatOptions, Match, SingleEliminationOptions, TeamId } from '../types.js';
-import type { Work } from '../work.js';
+import type { FormatEngine, Work } from '../work.js';
 import { feed, rederive } from './bracket.js';
-import { blankMatch, type FormatEngine, matchId } from './format.js';
+import { blankMatch, matchId } from './format.js';
 import { bracketSize, standardOrder } from './seeding-order.js';
 
 /**

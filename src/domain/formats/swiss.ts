@@ -14,9 +14,9 @@
 import { derive, isDecided } from '../flow.js';
 import { type PlayedGame, scoreTeams } from '../standings/tiebreaks.js';
 import type { Match, Standing, SwissOptions, TeamId } from '../types.js';
-import type { Work } from '../work.js';
+import type { CorrectionImpact, FormatEngine, Work } from '../work.js';
 import { isUserDecided } from './bracket.js';
-import { type CorrectionImpact, type FormatEngine, roundOfPairs } from './format.js';
+import { roundOfPairs } from './format.js';
 import { pairSwissRound, type SwissPlayer } from './swiss-pairing.js';
 
 type Points = SwissOptions['points'];

@@ -1,7 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { TeamList } from '../../domain/index.js';
 import { fail } from '../../http/api-error.js';
 import { requireUser } from '../../http/auth.js';
 import { orThrow } from '../../http/present.js';
@@ -83,7 +82,7 @@ export function registryRoutes(deps: {
         const tournaments = await Promise.all(
           rows.map((r) =>
             deps.present({
-              agg: { ...r.agg, teams: TeamList.of([]), play: null },
+              agg: { ...r.agg, teams: [], play: null },
               version: 0,
               created_at: r.created_at,
               updated_at: r.updated_at,
