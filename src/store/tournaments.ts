@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
-import { matchesOfRound, type PlayState, type TournamentAggregate } from '../domain/index.js';
+import type { PlayState, TournamentAggregate } from '../domain/index.js';
 import type {
   Format,
   FormatOptions,
