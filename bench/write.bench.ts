@@ -37,11 +37,13 @@
  * Prints a table, then as its last line one JSON object. Exits 1 when any
  * result was answered with other than 2xx.
  */
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { mulberry32 } from './engine/random.js';
 import { Gateway } from './support/gateway.js';
 import {
   cpuTicks,
@@ -100,18 +102,6 @@ interface Failure {
   match: string;
   status: number;
   body: unknown;
-}
-
-/** Seeded results: the same winners on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Waits until the orchestrator's standby process (when there is one) has stopped using CPU. */
