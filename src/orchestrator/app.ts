@@ -32,6 +32,7 @@ import { viewRoutes } from './routes/views.js';
 import { forwarder, proxyPlugin, superviseOnEvents } from './routing.js';
 import { DockerRunner } from './runners/docker-runner.js';
 import { ProcessRunner } from './runners/process-runner.js';
+import { statesOf } from './server-identity.js';
 import { ServerLocator } from './server-locator.js';
 import { StartingNotifier } from './starting-notifier.js';
 import { SupervisorElection } from './supervisor-election.js';
@@ -128,7 +129,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
     await election.stop();
     await outbox.stop();
   });
-  await app.register(proxyPlugin);
+  await app.register(proxyPlugin, { connections: deps.config.gatewayConnections });
 
   const present = async (stored: StoredTournament & { team_count?: number }) =>
     tournamentJson(
@@ -169,7 +170,8 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
       idOf: (request) => (request.params as { id: string }).id,
       present,
       tags: ['tournament play'],
-      forward: forwarder(registry, locator, hub),
+      forward: forwarder(registry, locator),
+      exists: async (id) => (await statesOf(database.db, [id])).has(id),
     }),
   );
   await app.register(liveRoutes({ database, hub }));
