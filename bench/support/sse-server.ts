@@ -154,7 +154,7 @@ async function main(): Promise<void> {
   };
   const hub = new LiveHub(timedBus, { db: database.db });
   const outbox = new Outbox(database, outboxBus, logger);
-  outbox.start();
+  outbox.startRelay();
 
   // serveEventStream logs why it ends a stream (slow client, failed delivery or replay); a
   // failed heartbeat catch-up ends it without a word, so onClose counts every end.

@@ -18,9 +18,14 @@ const RELAY_EVERY_MS = 1000;
  * The transactional outbox: a change and the events that report it commit
  * together, then the events are published at once. The relay republishes what
  * a crash or a bus outage left unpublished; subscribers drop duplicates by id.
+ * Every writer publishes its own events, but one process of a deployment
+ * relays (the orchestrator elected for the `relay` role): the relay reads
+ * the whole event table, which must not grow with the number of processes.
  */
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
+  private relayOn = false;
+  private reconnectWatched = false;
   private relaying: Promise<number> | undefined;
   /** The marks of published events still being written. */
   private marking: Promise<void> = Promise.resolve();
@@ -96,17 +101,35 @@ export class Outbox {
     return this.relaying;
   }
 
-  /** Relays at start, every second, and as soon as the bus reconnects. */
-  start(): void {
+  /** Runs the relay: at once, every second, and as soon as the bus reconnects, until {@link stopRelay}. */
+  startRelay(): void {
+    if (this.relayOn) return;
+    this.relayOn = true;
+    if (!this.reconnectWatched) {
+      this.reconnectWatched = true;
+      this.bus.onReconnect(() => {
+        if (this.relayOn) void this.relay(0);
+      });
+    }
     void this.relay(0);
-    this.bus.onReconnect(() => void this.relay(0));
     this.timer = setInterval(() => void this.relay(), RELAY_EVERY_MS);
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /** Stops the relay loop (another process relays now); a pass under way finishes. */
+  async stopRelay(): Promise<void> {
+    this.relayOn = false;
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.relaying;
+  }
+
+  get isRelaying(): boolean {
+    return this.relayOn;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopRelay();
     await this.marking;
   }
 }
