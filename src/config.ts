@@ -20,6 +20,10 @@ export interface Config {
   sessionSecretGenerated: boolean;
   logLevel: string;
   channelPrefix: string;
+  /** PostgreSQL connections the orchestrator's pool opens at most (DATABASE_POOL_MAX). */
+  databasePoolMax: number;
+  /** PostgreSQL connections each tournament server's pool opens at most (TOURNAMENT_DATABASE_POOL_MAX). */
+  tournamentDatabasePoolMax: number;
   /** Connections the gateway opens at most to one tournament server for forwarded requests. */
   gatewayConnections: number;
 }
@@ -155,6 +159,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecretGenerated: secretRaw === undefined,
     logLevel,
     channelPrefix,
+    databasePoolMax: parseCount(env, 'DATABASE_POOL_MAX', 10, 1000),
+    tournamentDatabasePoolMax: parseCount(env, 'TOURNAMENT_DATABASE_POOL_MAX', 2, 100),
     gatewayConnections: parseCount(env, 'GATEWAY_CONNECTIONS', 1024, 65_536),
   };
 }
