@@ -127,6 +127,9 @@ async function main(): Promise<void> {
     subscribe: (channel, handler, opts) => bus.subscribe(channel, handler, opts),
     ping: () => bus.ping(),
     onReconnect: (listener) => bus.onReconnect(listener),
+    get connected() {
+      return bus.connected;
+    },
     close: () => bus.close(),
   };
   // The hub listens through this one, which notes when each event comes off the bus, before the
@@ -150,6 +153,9 @@ async function main(): Promise<void> {
       ),
     ping: () => bus.ping(),
     onReconnect: (listener) => bus.onReconnect(listener),
+    get connected() {
+      return bus.connected;
+    },
     close: () => bus.close(),
   };
   const hub = new LiveHub(timedBus, { db: database.db });
