@@ -25,9 +25,10 @@ interface ChannelEntry {
 const OUTAGE_POLL_MS = 500;
 /**
  * After the bus comes back, how long the log is still read: a message published
- * before the subscriber connection had subscribed again is in the log only.
+ * before the subscriber connection had subscribed again is in the log only, and
+ * the relay republishes only once the bus has settled (outbox.ts).
  */
-const RECOVERY_MS = 3000;
+const RECOVERY_MS = 5000;
 /** How long a new channel waits for its subscription before going on from the log alone. */
 const SUBSCRIBE_WAIT_MS = 1000;
 
@@ -36,7 +37,7 @@ const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
 /**
  * One bus subscription per channel per process, shared by every live client
  * of that channel. With the event log at hand (`db`), delivery does not
- * depend on the bus: while the bus is down (and a moment after it is back),
+ * depend on the bus: while the bus is down (and for 5 s after it is back),
  * the hub reads each listened channel's new events from the log every
  * 0.5 s and hands them to the listeners as the bus would have, one query for
  * all channels when nothing is new. Listeners drop what they already have by

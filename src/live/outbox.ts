@@ -13,6 +13,13 @@ import {
 /** How long a committed event may stay unpublished before the relay takes it over. */
 const RELAY_AFTER_MS = 2000;
 const RELAY_EVERY_MS = 1000;
+/**
+ * After the bus reconnects, how long the relay waits before republishing:
+ * every process's subscriber (which retries at least every second) is back
+ * by then, so the republished events reach them. Viewers of this deployment
+ * get those events from the event log meanwhile (LiveHub).
+ */
+const SETTLE_AFTER_RECONNECT_MS = 2000;
 
 /**
  * The transactional outbox: a change and the events that report it commit
@@ -26,6 +33,8 @@ export class Outbox {
   private timer: NodeJS.Timeout | undefined;
   private relayOn = false;
   private reconnectWatched = false;
+  private reconnectedAt = 0;
+  private settleTimer: NodeJS.Timeout | undefined;
   private relaying: Promise<number> | undefined;
   /** The marks of published events still being written. */
   private marking: Promise<void> = Promise.resolve();
@@ -101,18 +110,31 @@ export class Outbox {
     return this.relaying;
   }
 
-  /** Runs the relay: at once, every second, and as soon as the bus reconnects, until {@link stopRelay}. */
+  /** A pass of the relay loop: none while the bus is down or settling after a reconnect. */
+  private pass(olderThanMs?: number): void {
+    if (!this.relayOn || !this.bus.connected) return;
+    if (Date.now() - this.reconnectedAt < SETTLE_AFTER_RECONNECT_MS) return;
+    void this.relay(olderThanMs);
+  }
+
+  /**
+   * Runs the relay: at once, every second, and shortly after the bus
+   * reconnects (see SETTLE_AFTER_RECONNECT_MS), until {@link stopRelay}.
+   */
   startRelay(): void {
     if (this.relayOn) return;
     this.relayOn = true;
     if (!this.reconnectWatched) {
       this.reconnectWatched = true;
       this.bus.onReconnect(() => {
-        if (this.relayOn) void this.relay(0);
+        this.reconnectedAt = Date.now();
+        clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(() => this.pass(0), SETTLE_AFTER_RECONNECT_MS);
+        this.settleTimer.unref();
       });
     }
-    void this.relay(0);
-    this.timer = setInterval(() => void this.relay(), RELAY_EVERY_MS);
+    this.pass(0);
+    this.timer = setInterval(() => this.pass(), RELAY_EVERY_MS);
     this.timer.unref();
   }
 
@@ -120,6 +142,7 @@ export class Outbox {
   async stopRelay(): Promise<void> {
     this.relayOn = false;
     clearInterval(this.timer);
+    clearTimeout(this.settleTimer);
     this.timer = undefined;
     await this.relaying;
   }
