@@ -56,6 +56,29 @@ describe('loadConfig', () => {
       );
   });
 
+  it('gives each kind of process its PostgreSQL pool, and the gateway its connections per server', () => {
+    const base = { DATA_DIR: dataDir() };
+    expect(loadConfig(base)).toMatchObject({
+      databasePoolMax: 10,
+      tournamentDatabasePoolMax: 2,
+      gatewayConnections: 1024,
+    });
+    const set = loadConfig({
+      ...base,
+      DATABASE_POOL_MAX: '30',
+      TOURNAMENT_DATABASE_POOL_MAX: '3',
+      GATEWAY_CONNECTIONS: '4096',
+    });
+    expect(set).toMatchObject({
+      databasePoolMax: 30,
+      tournamentDatabasePoolMax: 3,
+      gatewayConnections: 4096,
+    });
+    for (const name of ['DATABASE_POOL_MAX', 'TOURNAMENT_DATABASE_POOL_MAX', 'GATEWAY_CONNECTIONS'])
+      for (const bad of ['0', '-1', 'ten', '2.5', '9999999'])
+        expect(settingOf(() => loadConfig({ ...base, [name]: bad }))).toBe(name);
+  });
+
   it('names the setting that is wrong', () => {
     const base = { DATA_DIR: dataDir() };
     expect(settingOf(() => loadConfig({ ...base, PORT: 'abc' }))).toBe('PORT');

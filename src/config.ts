@@ -20,6 +20,12 @@ export interface Config {
   sessionSecretGenerated: boolean;
   logLevel: string;
   channelPrefix: string;
+  /** PostgreSQL connections the orchestrator's pool opens at most (DATABASE_POOL_MAX). */
+  databasePoolMax: number;
+  /** PostgreSQL connections each tournament server's pool opens at most (TOURNAMENT_DATABASE_POOL_MAX). */
+  tournamentDatabasePoolMax: number;
+  /** Connections the gateway opens at most to one tournament server for forwarded requests. */
+  gatewayConnections: number;
 }
 
 /** An invalid setting; the message names it. */
@@ -61,6 +67,14 @@ export function parsePortRange(raw: string): number[] {
   if (ports.length === 0)
     throw new ConfigError('TOURNAMENT_PORTS', `range ${raw} has no usable port`);
   return ports;
+}
+
+function parseCount(env: Env, name: string, fallback: number, max: number): number {
+  const raw = nonEmpty(env, name) ?? String(fallback);
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+    throw new ConfigError(name, `"${raw}" is not a whole number from 1 to ${max}`);
+  }
+  return Number(raw);
 }
 
 function parseUrl(name: string, raw: string, protocols: string[]): string {
@@ -145,5 +159,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecretGenerated: secretRaw === undefined,
     logLevel,
     channelPrefix,
+    databasePoolMax: parseCount(env, 'DATABASE_POOL_MAX', 10, 1000),
+    tournamentDatabasePoolMax: parseCount(env, 'TOURNAMENT_DATABASE_POOL_MAX', 2, 100),
+    gatewayConnections: parseCount(env, 'GATEWAY_CONNECTIONS', 1024, 65_536),
   };
 }

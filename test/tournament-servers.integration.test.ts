@@ -121,7 +121,7 @@ describe('one server per tournament (process runner)', () => {
     expect(own.status).toBe(200);
     const other = await fetch(`${server.url}/api/v1/tournaments/t_999999/matches`);
     expect(other.status).toBe(404);
-    // A viewer of its stream through the gateway counts among the gateway's live viewers.
+    // A viewer of its stream through the gateway is the gateway's own live viewer (it serves the stream).
     const viewer = await SseClient.open(`${base}/api/v1/tournaments/${id}/events`);
     expect((await api('GET', '/api/v1/stats')).body.live_viewers).toBe(1);
     await viewer.close();

@@ -127,6 +127,9 @@ async function main(): Promise<void> {
     subscribe: (channel, handler, opts) => bus.subscribe(channel, handler, opts),
     ping: () => bus.ping(),
     onReconnect: (listener) => bus.onReconnect(listener),
+    get connected() {
+      return bus.connected;
+    },
     close: () => bus.close(),
   };
   // The hub listens through this one, which notes when each event comes off the bus, before the
@@ -150,11 +153,14 @@ async function main(): Promise<void> {
       ),
     ping: () => bus.ping(),
     onReconnect: (listener) => bus.onReconnect(listener),
+    get connected() {
+      return bus.connected;
+    },
     close: () => bus.close(),
   };
   const hub = new LiveHub(timedBus, { db: database.db });
   const outbox = new Outbox(database, outboxBus, logger);
-  outbox.start();
+  outbox.startRelay();
 
   // serveEventStream logs why it ends a stream (slow client, failed delivery or replay); a
   // failed heartbeat catch-up ends it without a word, so onClose counts every end.

@@ -19,6 +19,11 @@ export interface Bus {
   ping(): Promise<void>;
   /** Called each time the bus (re)connects after an outage. */
   onReconnect(listener: () => void): void;
+  /**
+   * False while the bus is known to be down (Redis unreachable): what is
+   * published now reaches nobody, so live delivery reads the event log.
+   */
+  readonly connected: boolean;
   close(): Promise<void>;
 }
 

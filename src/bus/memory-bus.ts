@@ -39,6 +39,10 @@ export class MemoryBus implements Bus {
     if (this.closed) throw new Error('bus is closed');
   }
 
+  get connected(): boolean {
+    return !this.closed;
+  }
+
   onReconnect(): void {
     // Never disconnects.
   }

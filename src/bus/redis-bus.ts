@@ -1,6 +1,9 @@
 import { Redis } from 'ioredis';
 import { type Bus, BusUnavailableError, type MessageHandler, type Unsubscribe } from './bus.js';
 
+/** How long a publish (or ping) waits for Redis to answer before it fails. */
+const PUBLISH_TIMEOUT_MS = 1000;
+
 interface Entry {
   pattern: boolean;
   handlers: Set<MessageHandler>;
@@ -18,8 +21,9 @@ function describe(url: string): string {
 /**
  * Redis pub/sub with separate publisher and subscriber connections. Both
  * reconnect on their own; ioredis resubscribes after a reconnect. Publishing
- * while Redis is down fails at once rather than queueing: the outbox relay
- * republishes from the event log when Redis is back.
+ * while Redis is down fails at once rather than queueing, and one that gets
+ * no answer fails after a second: a write never waits on Redis, and the
+ * outbox relay republishes from the event log when Redis is back.
  */
 export class RedisBus implements Bus {
   private readonly entries = new Map<string, Entry>();
@@ -60,7 +64,12 @@ export class RedisBus implements Bus {
       // Reconnect forever with a short, capped delay: Redis coming back is picked up within a second.
       retryStrategy: (times: number) => Math.min(times * 100, 1000),
     };
-    const pub = new Redis(url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const pub = new Redis(url, {
+      ...common,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: PUBLISH_TIMEOUT_MS,
+    });
     const sub = new Redis(url, { ...common, maxRetriesPerRequest: null });
     // Errors surface through failed commands and reconnects; without a listener ioredis logs them.
     let lastError: Error | undefined;
@@ -116,6 +125,10 @@ export class RedisBus implements Bus {
 
   async ping(): Promise<void> {
     await this.pub.ping();
+  }
+
+  get connected(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready';
   }
 
   onReconnect(listener: () => void): void {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { type DomainError, domainError, statusOf } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../store/database.js';
 import { ApiError } from './api-error.js';
 
 function send(reply: import('fastify').FastifyReply, error: DomainError) {
@@ -48,6 +49,12 @@ export function installErrorHandling(app: FastifyInstance): void {
         return send(reply, domainError('bad_request', undefined, 'the body is not valid JSON'));
     }
     if (err.statusCode === 429) return send(reply, domainError('rate_limited'));
+    // PostgreSQL unreachable, full ("too many clients"), or no pooled connection free in time:
+    // the request may succeed a moment later, so it is a 503 with Retry-After (SPEC §13).
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err: err.message }, 'database unavailable');
+      return send(reply, domainError('service_unavailable', { reason: 'database' }));
+    }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return send(reply, domainError('bad_request', undefined, err.message));
     }

@@ -33,6 +33,12 @@ export interface TournamentRoutesOptions {
    * when the request was forwarded.
    */
   forward?: (request: FastifyRequest, reply: FastifyReply, path: string) => Promise<boolean>;
+  /**
+   * Whether the tournament exists, for its event stream; by default it is
+   * loaded. The orchestrator asks the store for the row alone: a stream
+   * needs no aggregate, and hundreds of viewers may connect at once.
+   */
+  exists?: (id: string) => Promise<boolean>;
 }
 
 /**
@@ -44,11 +50,14 @@ export function tournamentRoutes(o: TournamentRoutesOptions) {
   return async (root: FastifyInstance) => {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
     const forward = o.forward;
+    const eventsPath = `${o.base}/events`;
     if (forward) {
       // Forwarded on its own path, tournament id included: a server answers only for its own.
+      // The event stream is not: the gateway serves it from the bus and the event log, so that a
+      // server's sockets do not grow with its viewers (SPEC §9).
       app.addHook('preHandler', async (request, reply) => {
         const pattern = request.routeOptions.url ?? '';
-        if (!pattern.startsWith(o.base)) return;
+        if (!pattern.startsWith(o.base) || pattern === eventsPath) return;
         if (await forward(request, reply, request.url)) return reply;
       });
     }
@@ -236,8 +245,9 @@ export function tournamentRoutes(o: TournamentRoutesOptions) {
       command('archive'),
     );
 
+    const exists = o.exists ?? (async (id: string) => (await o.service.load(id)) !== null);
     app.get(
-      `${o.base}/events`,
+      eventsPath,
       {
         schema: {
           tags,
@@ -246,11 +256,12 @@ export function tournamentRoutes(o: TournamentRoutesOptions) {
         },
       },
       async (request, reply) => {
-        const stored = await load(request);
+        const id = o.idOf(request);
+        if (!(await exists(id))) fail('tournament_not_found', { tournament_id: id });
         await serveEventStream(request, reply, {
           hub: o.hub,
           db: o.database.db,
-          channel: channels.tournament(stored.agg.id),
+          channel: channels.tournament(id),
         });
       },
     );

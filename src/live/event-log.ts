@@ -75,6 +75,19 @@ export async function lastEventSeq(db: Executor, channel: string): Promise<numbe
   return row?.last ?? 0;
 }
 
+/** The newest id of each of the given channels; a channel without events is absent. */
+export async function lastEventSeqs(
+  db: Executor,
+  names: readonly string[],
+): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map();
+  const rows = await db
+    .select({ name: channels.name, last: channels.last_seq })
+    .from(channels)
+    .where(inArray(channels.name, [...names]));
+  return new Map(rows.map((r) => [r.name, r.last]));
+}
+
 /** Events committed but not yet known to be published, older than `before`. */
 export async function unpublishedEvents(
   db: Db,

@@ -81,7 +81,7 @@ describe('outbox', () => {
       await h.close();
       await bus.close();
     });
-    h.outbox.start();
+    h.outbox.startRelay();
     const ch = 'tournament:t_outage:events';
     const client = await SseClient.open(`${h.url}/events/${ch}`);
     cleanups.push(() => client.close());

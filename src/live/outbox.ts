@@ -13,14 +13,28 @@ import {
 /** How long a committed event may stay unpublished before the relay takes it over. */
 const RELAY_AFTER_MS = 2000;
 const RELAY_EVERY_MS = 1000;
+/**
+ * After the bus reconnects, how long the relay waits before republishing:
+ * every process's subscriber (which retries at least every second) is back
+ * by then, so the republished events reach them. Viewers of this deployment
+ * get those events from the event log meanwhile (LiveHub).
+ */
+const SETTLE_AFTER_RECONNECT_MS = 2000;
 
 /**
  * The transactional outbox: a change and the events that report it commit
  * together, then the events are published at once. The relay republishes what
  * a crash or a bus outage left unpublished; subscribers drop duplicates by id.
+ * Every writer publishes its own events, but one process of a deployment
+ * relays (the orchestrator elected for the `relay` role): the relay reads
+ * the whole event table, which must not grow with the number of processes.
  */
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
+  private relayOn = false;
+  private reconnectWatched = false;
+  private reconnectedAt = 0;
+  private settleTimer: NodeJS.Timeout | undefined;
   private relaying: Promise<number> | undefined;
   /** The marks of published events still being written. */
   private marking: Promise<void> = Promise.resolve();
@@ -96,17 +110,49 @@ export class Outbox {
     return this.relaying;
   }
 
-  /** Relays at start, every second, and as soon as the bus reconnects. */
-  start(): void {
-    void this.relay(0);
-    this.bus.onReconnect(() => void this.relay(0));
-    this.timer = setInterval(() => void this.relay(), RELAY_EVERY_MS);
+  /** A pass of the relay loop: none while the bus is down or settling after a reconnect. */
+  private pass(olderThanMs?: number): void {
+    if (!this.relayOn || !this.bus.connected) return;
+    if (Date.now() - this.reconnectedAt < SETTLE_AFTER_RECONNECT_MS) return;
+    void this.relay(olderThanMs);
+  }
+
+  /**
+   * Runs the relay: at once, every second, and shortly after the bus
+   * reconnects (see SETTLE_AFTER_RECONNECT_MS), until {@link stopRelay}.
+   */
+  startRelay(): void {
+    if (this.relayOn) return;
+    this.relayOn = true;
+    if (!this.reconnectWatched) {
+      this.reconnectWatched = true;
+      this.bus.onReconnect(() => {
+        this.reconnectedAt = Date.now();
+        clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(() => this.pass(0), SETTLE_AFTER_RECONNECT_MS);
+        this.settleTimer.unref();
+      });
+    }
+    this.pass(0);
+    this.timer = setInterval(() => this.pass(), RELAY_EVERY_MS);
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /** Stops the relay loop (another process relays now); a pass under way finishes. */
+  async stopRelay(): Promise<void> {
+    this.relayOn = false;
     clearInterval(this.timer);
+    clearTimeout(this.settleTimer);
+    this.timer = undefined;
     await this.relaying;
+  }
+
+  get isRelaying(): boolean {
+    return this.relayOn;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopRelay();
     await this.marking;
   }
 }

@@ -99,8 +99,8 @@ function drained(res: ServerResponse): Promise<void> {
 /**
  * Serves one channel as `text/event-stream`: replay from the event log after
  * the client's last id, then live events, with no gap and no duplicate. Live
- * events are taken from the bus; a hole in their ids (a message the bus lost)
- * is filled from the log before going on.
+ * events come from the hub (the bus, or the log while the bus is down); a hole
+ * in their ids (a message the bus lost) is filled from the log before going on.
  *
  * A live event that follows the last one sent is written at once, from the
  * hub's delivery: each event's message is built once ({@link sseFrame}) and

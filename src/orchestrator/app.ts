@@ -19,6 +19,7 @@ import type { StoredTournament } from '../store/tournaments.js';
 import type { Runner } from '../tournament/runner.js';
 import { TournamentService } from '../tournament/service.js';
 import { TournamentWriter } from '../tournament/writer.js';
+import { LeaderElection } from './leader-election.js';
 import { ownerlessFence } from './ownerless-fence.js';
 import { ServerRegistry } from './registry.js';
 import { authRoutes } from './routes/auth.js';
@@ -32,9 +33,9 @@ import { viewRoutes } from './routes/views.js';
 import { forwarder, proxyPlugin, superviseOnEvents } from './routing.js';
 import { DockerRunner } from './runners/docker-runner.js';
 import { ProcessRunner } from './runners/process-runner.js';
+import { statesOf } from './server-identity.js';
 import { ServerLocator } from './server-locator.js';
 import { StartingNotifier } from './starting-notifier.js';
-import { SupervisorElection } from './supervisor-election.js';
 
 export interface OrchestratorDeps {
   config: Config;
@@ -102,7 +103,6 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
   const outbox = new Outbox(database, bus, logger);
   const writer = new TournamentWriter(database, outbox, ownerlessFence);
   const service = new TournamentService(database, writer);
-  outbox.start();
   const runner = deps.runner ?? createRunner(deps);
   const registry = new ServerRegistry({
     database,
@@ -112,23 +112,35 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
     logger,
   });
   const locator = new ServerLocator({ db: database.db, registry });
-  // Of the orchestrators sharing the database, one supervises the servers (SPEC §9).
-  const election = new SupervisorElection({
+  // Of the orchestrators sharing the database, one supervises the servers (SPEC §9)
+  // and one relays what was left unpublished, for every process of the deployment.
+  const election = new LeaderElection({
+    role: 'supervisor',
     db: database.db,
     logger,
     onElected: () => registry.takeOver(),
     onDeposed: () => registry.stepDown(),
   });
+  const relayElection = new LeaderElection({
+    role: 'relay',
+    db: database.db,
+    logger,
+    onElected: () => outbox.startRelay(),
+    onDeposed: () => outbox.stopRelay(),
+  });
   const unwatch = await superviseOnEvents(bus, registry, logger);
-  app.addHook('onReady', () => election.start());
+  app.addHook('onReady', async () => {
+    await Promise.all([election.start(), relayElection.start()]);
+  });
   app.addHook('onClose', async () => {
     await unwatch();
     // Servers stop before the lease goes, so that no successor adopts one being stopped.
     await registry.close();
     await election.stop();
     await outbox.stop();
+    await relayElection.stop();
   });
-  await app.register(proxyPlugin);
+  await app.register(proxyPlugin, { connections: deps.config.gatewayConnections });
 
   const present = async (stored: StoredTournament & { team_count?: number }) =>
     tournamentJson(
@@ -169,7 +181,8 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
       idOf: (request) => (request.params as { id: string }).id,
       present,
       tags: ['tournament play'],
-      forward: forwarder(registry, locator, hub),
+      forward: forwarder(registry, locator),
+      exists: async (id) => (await statesOf(database.db, [id])).has(id),
     }),
   );
   await app.register(liveRoutes({ database, hub }));

@@ -10,19 +10,34 @@ import type { ServerLocator } from './server-locator.js';
 /** How long a request waits for its tournament's server to (re)start before it is answered 503. */
 const WAIT_MS = 5000;
 
+/** How long a forwarded request may wait for a connection, be connected, and be answered. */
+const CONNECT_TIMEOUT_MS = 2000;
+const HEADERS_TIMEOUT_MS = 15_000;
+const BODY_TIMEOUT_MS = 30_000;
+/**
+ * A request waiting in the pool for a free connection has no undici timer yet
+ * (its headers timeout starts once it is sent): past this, it is answered 503.
+ */
+const FORWARD_DEADLINE_MS = CONNECT_TIMEOUT_MS + HEADERS_TIMEOUT_MS + 5000;
+
 /**
  * Registers the proxy used to forward live tournaments' requests. It retries
  * nothing itself (the forwarder decides), and nothing waits forever: a
  * connection is made within 2 s, an answer starts within 15 s, and a body
- * (an event stream's heartbeat comes every 15 s) pauses for at most 60 s.
+ * pauses for at most 30 s. Event streams are not forwarded (the gateway
+ * serves them), so the pool holds API calls only: `connections` per server
+ * (GATEWAY_CONNECTIONS), one request at a time on each (no pipelining, so a
+ * slow answer never holds up another behind it on its connection).
  */
-export const proxyPlugin = fp(async (app: FastifyInstance) => {
+export const proxyPlugin = fp(async (app: FastifyInstance, opts: { connections: number }) => {
   await app.register(replyFrom, {
     disableRequestLogging: true,
     undici: {
-      connect: { timeout: 2000 },
-      headersTimeout: 15_000,
-      bodyTimeout: 60_000,
+      connections: opts.connections,
+      pipelining: 1,
+      connect: { timeout: CONNECT_TIMEOUT_MS },
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      bodyTimeout: BODY_TIMEOUT_MS,
     },
   });
 });
@@ -51,11 +66,7 @@ type Outcome = 'answered' | 'not_connected' | 'failed';
  * so that a write that was applied is never applied twice. While the server
  * (re)starts it waits up to 5 s, then answers 503.
  */
-export function forwarder(
-  registry: ServerRegistry,
-  locator: ServerLocator,
-  viewers?: { connections: number },
-) {
+export function forwarder(registry: ServerRegistry, locator: ServerLocator) {
   const unavailable = (reply: FastifyReply, id: string) => {
     reply
       .status(503)
@@ -66,29 +77,37 @@ export function forwarder(
 
   const attempt = (request: FastifyRequest, reply: FastifyReply, target: string) =>
     new Promise<Outcome>((resolve) => {
+      let settled = false;
+      const settle = (outcome: Outcome) => {
+        if (settled) return false;
+        settled = true;
+        clearTimeout(deadline);
+        resolve(outcome);
+        return true;
+      };
+      // Still queued for a connection (or not answered) past every timeout: given up; an answer
+      // arriving later is dropped. It may have reached the server, so it is not sent again.
+      const deadline = setTimeout(() => {
+        request.log.warn({ target }, 'tournament server did not answer in time');
+        settle('failed');
+      }, FORWARD_DEADLINE_MS);
+      deadline.unref();
       reply.from(target, {
         // Never sent again by the proxy: see NOT_CONNECTED.
         retryDelay: () => null,
         rewriteRequestHeaders: (req, headers) => ({ ...headers, host: req.headers.host }),
         onResponse: (_req, r, res) => {
-          // Taken over so that Fastify runs no handler after this hook; streams (SSE) pass through as they come.
+          if (!settle('answered')) {
+            res.stream.destroy();
+            return;
+          }
+          // Taken over so that Fastify runs no handler after this hook.
           r.hijack();
           r.raw.writeHead(res.statusCode, r.getHeaders() as Record<string, string>);
-          // Viewers of a live tournament's stream count as this gateway's live viewers too.
-          if (
-            viewers &&
-            String(r.getHeader('content-type') ?? '').startsWith('text/event-stream')
-          ) {
-            viewers.connections++;
-            r.raw.once('close', () => {
-              viewers.connections--;
-            });
-          }
-          // A viewer that leaves ends the upstream request too; its abort is expected, not an error.
+          // A client that leaves ends the upstream request too; its abort is expected, not an error.
           res.stream.on('error', () => r.raw.destroy());
           res.stream.pipe(r.raw);
           r.raw.once('close', () => res.stream.destroy());
-          resolve('answered');
         },
         onError: (_r, { error }) => {
           const codes = codesOf(error);
@@ -96,7 +115,7 @@ export function forwarder(
             { err: error.message, codes, target },
             'tournament server did not answer',
           );
-          resolve(codes.some((c) => NOT_CONNECTED.has(c)) ? 'not_connected' : 'failed');
+          settle(codes.some((c) => NOT_CONNECTED.has(c)) ? 'not_connected' : 'failed');
         },
       });
     });

@@ -35,11 +35,66 @@ function describe(url: string): string {
   }
 }
 
-export async function openPostgres(url: string, opts: { max?: number } = {}): Promise<Database> {
+/** How long a query waits for a connection of the pool (or for a new one to be made). */
+export const ACQUIRE_TIMEOUT_MS = 3000;
+
+export interface PoolOptions {
+  /** Connections the pool opens at most (the process's share of PostgreSQL's max_connections). */
+  max?: number;
+  /** How long an unused connection is kept before it is closed. */
+  idleMs?: number;
+  /** How long a query waits for a connection before it fails ({@link isDatabaseUnavailable}). */
+  acquireTimeoutMs?: number;
+}
+
+/**
+ * PostgreSQL errors that say the database cannot serve now rather than that
+ * the query is wrong: class 08 (connection exception), 53300 (too many
+ * connections), 57P01-57P03 (shutting down, cannot connect now).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|53300|57P0[123])$/;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+]);
+/** pg-pool's own errors carry no code: a connection not handed out in time, or lost while connecting. */
+const UNAVAILABLE_MESSAGES = [
+  'timeout exceeded when trying to connect',
+  'Connection terminated',
+  'Client has encountered a connection error',
+];
+
+/**
+ * Whether an error (or one that caused it: drizzle wraps the driver's) means
+ * PostgreSQL could not be reached or gave no connection in time. The shells
+ * answer these 503 with Retry-After (SPEC §13), never 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if (e instanceof DatabaseUnavailableError) return true;
+    const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+    if (
+      typeof code === 'string' &&
+      (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_CODES.has(code))
+    )
+      return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.startsWith(m)))
+      return true;
+    e = cause;
+  }
+  return false;
+}
+
+export async function openPostgres(url: string, opts: PoolOptions = {}): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
-    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: opts.idleMs ?? 10_000,
+    connectionTimeoutMillis: opts.acquireTimeoutMs ?? ACQUIRE_TIMEOUT_MS,
   });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});

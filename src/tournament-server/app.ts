@@ -59,7 +59,8 @@ export async function buildTournamentServerApp(
   const owner = await TournamentOwner.open({ database, outbox, fence: deps.fence, tournamentId });
   if (!owner) throw new Error(`tournament ${tournamentId} does not exist`);
   const service = new TournamentService(database, owner);
-  outbox.start();
+  // It publishes its own events at commit; what a failed publish leaves, the orchestrator
+  // elected to relay republishes (one relay per deployment, not one per tournament).
   app.addHook('onClose', () => outbox.stop());
 
   await app.register(authPlugin, { db: database.db, secret: deps.sessionSecret });

@@ -25,7 +25,7 @@ interface Connections {
 
 async function connect(config: Config): Promise<Connections> {
   const bus = await openBus(config);
-  const database = await openDatabase(config).catch(async (err) => {
+  const database = await openDatabase(config, 'tournament').catch(async (err) => {
     await bus.close();
     throw err;
   });

@@ -18,6 +18,7 @@ export function dockerRunArgs(
     SESSION_SECRET: config.sessionSecret,
     CHANNEL_PREFIX: config.channelPrefix,
     LOG_LEVEL: config.logLevel,
+    TOURNAMENT_DATABASE_POOL_MAX: String(config.tournamentDatabasePoolMax),
     HOST: '0.0.0.0',
   };
   const args = [

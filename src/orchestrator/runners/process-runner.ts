@@ -51,6 +51,7 @@ export function childEnv(config: Config): Record<string, string> {
     CHANNEL_PREFIX: config.channelPrefix,
     DATA_DIR: config.dataDir,
     TOURNAMENT_RUNNER: 'process',
+    TOURNAMENT_DATABASE_POOL_MAX: String(config.tournamentDatabasePoolMax),
   };
   if (config.databaseUrl) env.DATABASE_URL = config.databaseUrl;
   if (config.redisUrl) env.REDIS_URL = config.redisUrl;

@@ -4,23 +4,30 @@ import type { Logger } from '../logger.js';
 import type { Executor } from '../store/database.js';
 import { leaders } from '../store/schema.js';
 
-const ROLE = 'supervisor';
 /**
- * How long the supervisor's lease lasts without renewal: with the others
- * looking every 0.5 s, one takes over within 8.5 s of the supervisor's last
- * renewal (SPEC §9: within 10 s).
+ * The roles one orchestrator of a deployment holds at a time: `supervisor`
+ * starts, checks and stops the tournament servers (SPEC §9); `relay`
+ * republishes the events a crash or a bus outage left unpublished.
  */
-export const SUPERVISOR_LEASE_MS = 8000;
+export type LeaderRole = 'supervisor' | 'relay';
+
+/**
+ * How long a leader's lease lasts without renewal: with the others looking
+ * every 0.5 s, one takes over within 8.5 s of the leader's last renewal
+ * (SPEC §9: within 10 s).
+ */
+export const LEADER_LEASE_MS = 8000;
 const RENEW_MS = 2500;
-/** How often an orchestrator that does not supervise looks whether the lease lapsed. */
+/** How often an orchestrator that does not lead looks whether the lease lapsed. */
 const WATCH_MS = 500;
 
 export interface ElectionOptions {
+  role: LeaderRole;
   db: Executor;
   logger: Logger;
-  /** This orchestrator now supervises, under `epoch`. */
+  /** This orchestrator now holds the role, under `epoch`. */
   onElected: (epoch: number) => Promise<void> | void;
-  /** It no longer does (its lease lapsed or was taken): stop supervising, leave the servers running. */
+  /** It no longer does (its lease lapsed or was taken): stop (a supervisor leaves the servers running). */
   onDeposed: () => Promise<void> | void;
   leaseMs?: number;
   renewMs?: number;
@@ -28,13 +35,13 @@ export interface ElectionOptions {
 }
 
 /**
- * Which of the orchestrators sharing a database supervises the tournament
- * servers (SPEC §9): the holder of the `leaders` row of role `supervisor`,
- * a lease with an epoch that increases at every change of hands. The holder
- * renews it every 2.5 s; the others try to take it every 0.5 s, which they can
- * once it lapsed (8 s after the last renewal) or was given up.
+ * Which of the orchestrators sharing a database holds a role (SPEC §9): the
+ * holder of the `leaders` row of that role, a lease with an epoch that
+ * increases at every change of hands. The holder renews it every 2.5 s; the
+ * others try to take it every 0.5 s, which they can once it lapsed (8 s after
+ * the last renewal) or was given up.
  */
-export class SupervisorElection {
+export class LeaderElection {
   readonly holder = randomUUID();
   private epoch = 0;
   private leading = false;
@@ -48,7 +55,7 @@ export class SupervisorElection {
   private readonly leaseMs: number;
 
   constructor(private readonly o: ElectionOptions) {
-    this.leaseMs = o.leaseMs ?? SUPERVISOR_LEASE_MS;
+    this.leaseMs = o.leaseMs ?? LEADER_LEASE_MS;
   }
 
   get isLeader(): boolean {
@@ -93,7 +100,7 @@ export class SupervisorElection {
   private async tryAcquire(): Promise<void> {
     if (this.stopped) return;
     try {
-      await this.o.db.insert(leaders).values({ role: ROLE }).onConflictDoNothing();
+      await this.o.db.insert(leaders).values({ role: this.o.role }).onConflictDoNothing();
       const rows = await this.o.db
         .update(leaders)
         .set({
@@ -104,7 +111,7 @@ export class SupervisorElection {
         })
         .where(
           and(
-            eq(leaders.role, ROLE),
+            eq(leaders.role, this.o.role),
             or(
               isNull(leaders.holder),
               isNull(leaders.expires_at),
@@ -117,15 +124,21 @@ export class SupervisorElection {
       this.epoch = (rows[0] as { epoch: number }).epoch;
       this.leading = true;
       this.renewedAt = Date.now();
-      this.o.logger.info({ epoch: this.epoch }, 'elected supervisor of tournament servers');
+      this.o.logger.info({ role: this.o.role, epoch: this.epoch }, 'elected');
       // Not awaited here: a takeover that starts many servers must not hold up the renewals.
       this.taking = Promise.resolve()
         .then(() => this.o.onElected(this.epoch))
         .catch((err) =>
-          this.o.logger.error({ err: (err as Error).message }, 'taking over supervision failed'),
+          this.o.logger.error(
+            { role: this.o.role, err: (err as Error).message },
+            'taking over the role failed',
+          ),
         );
     } catch (err) {
-      this.o.logger.warn({ err: (err as Error).message }, 'supervisor election: database error');
+      this.o.logger.warn(
+        { role: this.o.role, err: (err as Error).message },
+        'election: database error',
+      );
     }
   }
 
@@ -140,18 +153,18 @@ export class SupervisorElection {
         this.renewedAt = Date.now();
         return;
       }
-      await this.depose('the supervisor lease was taken');
+      await this.depose('the lease was taken');
     } catch (err) {
       // Unreachable database: the lease may be lapsing; step down before another can take it.
       if (Date.now() - this.renewedAt > this.leaseMs - (this.o.renewMs ?? RENEW_MS)) {
-        await this.depose(`the supervisor lease could not be renewed: ${(err as Error).message}`);
+        await this.depose(`the lease could not be renewed: ${(err as Error).message}`);
       }
     }
   }
 
   private mine() {
     return and(
-      eq(leaders.role, ROLE),
+      eq(leaders.role, this.o.role),
       eq(leaders.holder, this.holder),
       eq(leaders.epoch, this.epoch),
     );
@@ -160,7 +173,7 @@ export class SupervisorElection {
   private async depose(reason: string) {
     if (!this.leading) return;
     this.leading = false;
-    this.o.logger.warn({ epoch: this.epoch, reason }, 'no longer supervising tournament servers');
+    this.o.logger.warn({ role: this.o.role, epoch: this.epoch, reason }, 'no longer leading');
     await this.o.onDeposed();
   }
 

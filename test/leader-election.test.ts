@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import { SupervisorElection } from '../src/orchestrator/supervisor-election.js';
+import { LeaderElection, type LeaderRole } from '../src/orchestrator/leader-election.js';
 import { createTestDatabase, type TestDatabase } from './support/backends.js';
 import { eventually } from './support/eventually.js';
 
-/** The election of the supervising orchestrator (SPEC §9) on one database, with short leases. */
-describe('supervisor election', () => {
+/** The elections of the supervising and the relaying orchestrator (SPEC §9) on one database, with short leases. */
+describe('leader election', () => {
   let t: TestDatabase | undefined;
-  const elections: SupervisorElection[] = [];
+  const elections: LeaderElection[] = [];
 
   afterEach(async () => {
     await Promise.all(elections.splice(0).map((e) => e.stop({ release: false })));
@@ -15,8 +15,15 @@ describe('supervisor election', () => {
     t = undefined;
   });
 
-  function candidate(db: TestDatabase, log: string[], name: string, leaseMs = 400) {
-    const e = new SupervisorElection({
+  function candidate(
+    db: TestDatabase,
+    log: string[],
+    name: string,
+    leaseMs = 400,
+    role: LeaderRole = 'supervisor',
+  ) {
+    const e = new LeaderElection({
+      role,
       db: db.database.db,
       logger: createLogger('silent'),
       onElected: (epoch) => {
@@ -76,5 +83,21 @@ describe('supervisor election', () => {
     await c.start();
     expect(c.isLeader).toBe(true);
     expect(log).toEqual(['a elected 1', 'a deposed', 'b elected 3', 'c elected 4']);
+  });
+
+  it('each role has its own leader: holding one says nothing of the other', async () => {
+    t = await createTestDatabase('pglite');
+    const log: string[] = [];
+    const supervisor = candidate(t, log, 'a-supervisor', 60_000, 'supervisor');
+    const relay = candidate(t, log, 'b-relay', 60_000, 'relay');
+    const late = candidate(t, log, 'c-relay', 60_000, 'relay');
+    await supervisor.start();
+    await relay.start();
+    await late.start();
+    expect([supervisor.isLeader, relay.isLeader, late.isLeader]).toEqual([true, true, false]);
+    await relay.stop();
+    await eventually(() => late.isLeader, 3000, 'c to relay');
+    expect(supervisor.isLeader).toBe(true);
+    expect(log).toEqual(['a-supervisor elected 1', 'b-relay elected 1', 'c-relay elected 2']);
   });
 });
