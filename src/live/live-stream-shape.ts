@@ -50,7 +50,23 @@ export const LiveMessageData = Type.Object(
   },
   { additionalProperties: true },
 );
-export type LiveMessageData = Static<typeof LiveMessageData>;
+export type LiveMessageData = Static<typeof LiveMessageData> & Record<string, unknown>;
+
+/**
+ * Whether parsed message data has the schema's fields: the web app's check,
+ * where a schema validator would weigh on the bundle (and compiled ones need
+ * `unsafe-eval`, which the pages' CSP refuses).
+ */
+export function isLiveMessageData(v: unknown): v is LiveMessageData {
+  if (typeof v !== 'object' || v === null) return false;
+  const d = v as Record<string, unknown>;
+  return (
+    Number.isInteger(d.id) &&
+    (d.id as number) >= 1 &&
+    typeof d.type === 'string' &&
+    typeof d.channel === 'string'
+  );
+}
 
 export type LiveChannels =
   | { ok: true; channels: string[] }
