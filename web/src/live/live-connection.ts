@@ -64,7 +64,8 @@ export class LiveConnection {
 
   constructor(
     private readonly open: (url: string) => Source = browserSource,
-    private readonly defer: (task: () => void) => void = queueMicrotask,
+    // Called as a method, the browser's own queueMicrotask throws "Illegal invocation".
+    private readonly defer: (task: () => void) => void = (task) => queueMicrotask(task),
   ) {}
 
   /** Follows `channel`; `handlers` is read at each event (the latest render's). Returns the undo. */
