@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { channels } from '../../src/bus/bus.js';
-import { readEventsSince } from '../../src/live/event-log.js';
+import { appendEvents, readEventsSince } from '../../src/live/event-log.js';
 import { Outbox } from '../../src/live/outbox.js';
 import { parsePositions } from '../../src/live/stream-position.js';
 import { createLogger } from '../../src/logger.js';
@@ -57,6 +57,16 @@ async function registered(api: ApiHarness) {
   await registerTeam(api, ana, t.id, 'Ana FC');
   await registerTeam(api, bob, t.id, 'Bob FC');
   return { id: t.id, org, ana, bob };
+}
+
+/** Writes test events as the services do: committed to the log, then published. */
+function emitter(api: ApiHarness) {
+  const outbox = new Outbox(api.t.database, api.bus, createLogger('silent'));
+  return (channel: string, n: number) =>
+    outbox.commit(async () => ({
+      value: null,
+      events: [{ channel, type: 'tick', data: { type: 'tick', n } }],
+    }));
 }
 
 const chat = async (api: ApiHarness, id: string, as: Actor, body: string) =>
@@ -187,17 +197,11 @@ describe('one live stream per page (GET /api/v1/live)', () => {
   });
 
   it('delivers every event of every channel once, in order, across random reconnects (seeded)', async () => {
-    const outbox = new Outbox(api.t.database, api.bus, createLogger('silent'));
+    const emit = emitter(api);
     const ana = await api.user();
     const t = await createTournament(api, ana);
     const streamChannels = [...pageChannels(t.id, ana), channels.global];
     const path = `${pagePath(t.id)}&global=true`;
-    // Events written as the services write them: committed to the log, then published.
-    const emit = (channel: string, n: number) =>
-      outbox.commit(async () => ({
-        value: null,
-        events: [{ channel, type: 'tick', data: { type: 'tick', n } }],
-      }));
     const first = await api.sse(path, { as: ana });
     await first.until((c) => c.lastEventId !== null);
     await first.close();
@@ -249,6 +253,30 @@ describe('one live stream per page (GET /api/v1/live)', () => {
       ),
       { numRuns: 4, seed: 13 },
     );
+  });
+
+  it('fills a hole a lost bus message leaves in one channel from the log; the others go on', async () => {
+    const emit = emitter(api);
+    const ana = await api.user();
+    const t = await createTournament(api, ana);
+    const [, chatChannel, notes] = pageChannels(t.id, ana) as [string, string, string];
+    const live = await api.sse(pagePath(t.id), { as: ana });
+    await live.until((c) => c.lastEventId !== null);
+    // Committed but never published: the bus does not carry it.
+    await api.t.database.db.transaction((tx) =>
+      appendEvents(tx, [{ channel: chatChannel, type: 'tick', data: { type: 'tick', n: 1 } }]),
+    );
+    await emit(notes, 1);
+    await live.until((c) => c.messages.length >= 1);
+    await emit(chatChannel, 2);
+    await live.until((c) => c.messages.length >= 3);
+    expect(live.data().map((d) => [d.channel, d.n])).toEqual([
+      [notes, 1],
+      [chatChannel, 1],
+      [chatChannel, 2],
+    ]);
+    expectWellFormed(live, pageChannels(t.id, ana));
+    await live.close();
   });
 
   it('refuses a malformed or foreign last event id with 422, by header or query', async () => {
