@@ -91,6 +91,11 @@ export class LiveConnection {
     };
   }
 
+  /** The stream's own status. */
+  get streamStatus(): StreamStatus {
+    return this.status;
+  }
+
   /** The status as `channel`'s consumers see it. */
   statusOf(channel: string): StreamStatus {
     return this.carried.includes(channel) ? this.status : 'connecting';

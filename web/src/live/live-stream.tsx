@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import {
   createContext,
   type ReactNode,
@@ -7,6 +8,7 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
+import { keys } from '../api/endpoints.js';
 import { useMe } from '../session.js';
 import { type ChannelHandlers, LiveConnection, type StreamStatus } from './live-connection.js';
 
@@ -23,6 +25,16 @@ export function LiveStreamProvider({ children }: { children: ReactNode }) {
   const [connection] = useState(() => new LiveConnection());
   // Whether the user's notifications come along is known once the session is: wait for it.
   useLiveHold(useMe() === undefined, connection);
+  // A refused stream may be a session that ended (signed out in another tab): asking who is
+  // signed in again drops the notifications, and the stream reopens without them.
+  const qc = useQueryClient();
+  useEffect(
+    () =>
+      connection.subscribe(() => {
+        if (connection.streamStatus === 'closed') void qc.invalidateQueries({ queryKey: keys.me });
+      }),
+    [connection, qc],
+  );
   useEffect(() => () => connection.close(), [connection]);
   return <LiveContext.Provider value={connection}>{children}</LiveContext.Provider>;
 }
