@@ -3,7 +3,8 @@ import { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { fail } from '../http/api-error.js';
 import type { Executor } from '../store/database.js';
-import { type LoggedEvent, lastEventSeq, readEventsSince } from './event-log.js';
+import { ChannelCursor } from './channel-cursor.js';
+import type { LoggedEvent } from './event-log.js';
 import type { LiveHub } from './hub.js';
 
 export interface SseOptions {
@@ -18,15 +19,18 @@ export interface SseOptions {
   onClose?: () => void;
 }
 
-const REPLAY_PAGE = 500;
-
-/** The id a reconnecting client gives (`Last-Event-ID` header or `?last_event_id=`), or null. */
-export function lastEventIdOf(request: FastifyRequest): number | null {
+/** What a reconnecting client gives as its last id (`Last-Event-ID` header, else `?last_event_id=`), or null. */
+export function lastEventIdText(request: FastifyRequest): string | null {
   const header = request.headers['last-event-id'];
   const query = (request.query as Record<string, unknown> | undefined)?.last_event_id;
   const raw = typeof header === 'string' && header !== '' ? header : query;
-  if (raw === undefined || raw === null || raw === '') return null;
-  const text = String(raw);
+  return raw === undefined || raw === null || raw === '' ? null : String(raw);
+}
+
+/** The id a reconnecting client gives (`Last-Event-ID` header or `?last_event_id=`), or null. */
+export function lastEventIdOf(request: FastifyRequest): number | null {
+  const text = lastEventIdText(request);
+  if (text === null) return null;
   if (!/^\d{1,15}$/.test(text)) {
     fail(
       'validation_error',
@@ -82,7 +86,7 @@ function directSocket(res: ServerResponse): Socket | null {
 }
 
 /** Resolves once the socket has sent what it held past its limit, or the response is over. */
-function drained(res: ServerResponse): Promise<void> {
+export function drained(res: ServerResponse): Promise<void> {
   return new Promise<void>((resolve) => {
     const socket = res.socket;
     if (res.destroyed || res.writableEnded || !socket?.writableNeedDrain) return resolve();
@@ -96,17 +100,28 @@ function drained(res: ServerResponse): Promise<void> {
   });
 }
 
+/** Writes an event stream's head: its headers and the reconnect hint. */
+export function startEventStream(res: ServerResponse, retryMs = 2000): void {
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write(`retry: ${retryMs}\n\n`);
+  // Each message is sent as soon as it is written, not held back to be merged with the next.
+  if (res.socket instanceof Socket) res.socket.setNoDelay(true);
+}
+
 /**
  * Serves one channel as `text/event-stream`: replay from the event log after
- * the client's last id, then live events, with no gap and no duplicate. Live
- * events come from the hub (the bus, or the log while the bus is down); a hole
- * in their ids (a message the bus lost) is filled from the log before going on.
+ * the client's last id, then live events, with no gap and no duplicate
+ * ({@link ChannelCursor}). Live events come from the hub (the bus, or the log
+ * while the bus is down).
  *
  * A live event that follows the last one sent is written at once, from the
  * hub's delivery: each event's message is built once ({@link sseFrame}) and
- * its bytes go to every client's socket as one write. Anything else (events
- * arriving during the replay or behind a hole) waits its turn in the stream's
- * queue.
+ * its bytes go to every client's socket as one write.
  */
 export async function serveEventStream(
   request: FastifyRequest,
@@ -119,14 +134,7 @@ export async function serveEventStream(
   const res = reply.raw;
 
   let closed = false;
-  let lastSent = from ?? 0;
-  let replayed = false;
-  const early: LoggedEvent[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  /** Deliveries waiting in `chain`; while there are any, live events queue behind them. */
-  let queued = 0;
   opts.hub.connections++;
-
   let heartbeat: NodeJS.Timeout | undefined;
 
   const close = () => {
@@ -134,75 +142,29 @@ export async function serveEventStream(
     closed = true;
     opts.hub.connections--;
     clearInterval(heartbeat);
-    void unlisten.then((off) => off()).catch(() => {});
+    cursor.close();
     if (!res.destroyed && res.headersSent) res.end();
     opts.onClose?.();
   };
 
-  const write = (e: LoggedEvent) => {
-    if (closed) return;
-    const frame = sseFrame(e);
-    const socket = directSocket(res);
-    if (socket) socket.write(frame.chunk);
-    else res.write(frame.body);
-    lastSent = e.seq;
-    if (res.writableLength > maxBuffered) {
-      request.log.info({ channel: opts.channel }, 'SSE client too slow; disconnected');
-      res.destroy();
+  const cursor = new ChannelCursor(opts.hub, opts.db, opts.channel, from, {
+    write: (e) => {
+      if (closed) return;
+      const frame = sseFrame(e);
+      const socket = directSocket(res);
+      if (socket) socket.write(frame.chunk);
+      else res.write(frame.body);
+      if (res.writableLength > maxBuffered) {
+        request.log.info({ channel: opts.channel }, 'SSE client too slow; disconnected');
+        res.destroy();
+        close();
+      }
+    },
+    drained: () => drained(res),
+    failed: (err, what) => {
+      request.log.warn({ err: err.message, channel: opts.channel }, what);
       close();
-    }
-  };
-
-  /** Sends everything of the log after lastSent, up to `upTo` (inclusive) when given. */
-  const catchUp = async (upTo = Number.MAX_SAFE_INTEGER) => {
-    while (!closed && lastSent < upTo) {
-      const page = await readEventsSince(opts.db, opts.channel, lastSent, REPLAY_PAGE);
-      for (const e of page) {
-        if (e.seq > upTo) return;
-        if (e.seq > lastSent) write(e);
-      }
-      if (page.length < REPLAY_PAGE) return;
-      await drained(res);
-    }
-  };
-
-  const deliver = async (e: LoggedEvent) => {
-    if (closed || e.seq <= lastSent) return;
-    if (e.seq > lastSent + 1) await catchUp(e.seq - 1);
-    if (!closed && e.seq > lastSent) write(e);
-  };
-
-  /** Runs `task` after everything queued before it; a failure ends the stream. */
-  const queue = (task: () => Promise<void>, failure: string) => {
-    queued++;
-    chain = chain
-      .then(task)
-      .catch((err) => {
-        request.log.warn({ err: (err as Error).message, channel: opts.channel }, failure);
-        close();
-      })
-      .finally(() => {
-        queued--;
-      });
-  };
-
-  const unlisten = opts.hub.listen(opts.channel, (e) => {
-    if (closed) return;
-    if (!replayed) early.push(e);
-    else if (queued > 0 || e.seq > lastSent + 1) queue(() => deliver(e), 'SSE delivery failed');
-    else if (e.seq === lastSent + 1) {
-      // The next event with nothing queued before it: written now, in the hub's delivery. A
-      // failure ends this stream alone; the hub goes on with the other clients.
-      try {
-        write(e);
-      } catch (err) {
-        request.log.warn(
-          { err: (err as Error).message, channel: opts.channel },
-          'SSE delivery failed',
-        );
-        close();
-      }
-    }
+    },
   });
   res.on('close', close);
   res.on('error', close);
@@ -211,8 +173,7 @@ export async function serveEventStream(
   // committed after the response reaches it is delivered, even one without a
   // Last-Event-ID.
   try {
-    await unlisten;
-    if (from === null) lastSent = await lastEventSeq(opts.db, opts.channel);
+    await cursor.ready();
   } catch (err) {
     request.log.warn({ err: (err as Error).message, channel: opts.channel }, 'SSE start failed');
     close();
@@ -220,30 +181,18 @@ export async function serveEventStream(
   }
   reply.hijack();
   if (closed) return;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  res.write(`retry: ${opts.retryMs ?? 2000}\n\n`);
-  // Each message is sent as soon as it is written, not held back to be merged with the next.
-  if (res.socket instanceof Socket) res.socket.setNoDelay(true);
+  startEventStream(res, opts.retryMs);
   heartbeat = setInterval(() => {
     if (closed) return;
     res.write(': heartbeat\n\n');
-    // An event the bus lost with nothing after it: the hub's poll of the log knows of it.
-    if (opts.hub.latest(opts.channel) > lastSent) queue(() => catchUp(), 'SSE catch-up failed');
+    cursor.check();
   }, heartbeatMs);
   heartbeat.unref();
 
   try {
-    if (from !== null) await catchUp();
+    await cursor.replay();
   } catch (err) {
     request.log.warn({ err: (err as Error).message }, 'SSE replay failed');
     close();
-    return;
   }
-  replayed = true;
-  for (const e of early.splice(0)) queue(() => deliver(e), 'SSE delivery failed');
 }

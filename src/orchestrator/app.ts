@@ -25,6 +25,7 @@ import { ServerRegistry } from './registry.js';
 import { authRoutes } from './routes/auth.js';
 import { chatRoutes } from './routes/chat.js';
 import { liveRoutes } from './routes/live.js';
+import { liveStreamRoutes } from './routes/live-stream.js';
 import { orchestratorGauges } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
@@ -186,6 +187,7 @@ export async function buildOrchestratorApp(deps: OrchestratorDeps): Promise<Fast
     }),
   );
   await app.register(liveRoutes({ database, hub }));
+  await app.register(liveStreamRoutes({ database, hub }));
   await app.register(subscriptionRoutes({ database }));
   await app.register(notificationRoutes({ database }));
   await app.register(chatRoutes({ database, outbox, hub }));

@@ -93,4 +93,40 @@ describe('the API on PostgreSQL and Redis', () => {
     expect(feed.messages.filter((m) => m.event === 'tournament_starting')).toHaveLength(1);
     await feed.close();
   });
+
+  it("one live stream: a page's channels, resumed each where it stopped after a reconnect", async () => {
+    const t = await openTournament(api, { teams: 2, body: { name: 'One Stream Cup' } });
+    const [ana] = t.captains;
+    const path = `/api/v1/live?tournament=${t.id}&chat=true&notifications=true`;
+    const live = await api.sse(path, { as: ana });
+    expect(live.status).toBe(200);
+    const say = async (body: string) =>
+      expect(
+        (await api.post(`/api/v1/tournaments/${t.id}/chat`, { body }, { as: ana })).status,
+      ).toBe(201);
+    await say('first');
+    await start(api, t.organizer, t.id);
+    await live.until(
+      (c) =>
+        ['chat_message', 'round_advanced', 'match_ready'].every((type) =>
+          c.messages.some((m) => m.event === type),
+        ),
+      5000,
+    );
+    const lastSeen = live.lastEventId as string;
+    await live.close();
+
+    await say('second');
+    const back = await api.sse(path, { as: ana, lastEventId: lastSeen });
+    await back.until((c) => c.messages.length >= 1);
+    await playToCompletion(api, t.organizer, t.id);
+    await back.until((c) =>
+      c.data().some((d) => d.type === 'state_changed' && d.to_state === 'COMPLETED'),
+    );
+    const resumed = back.data();
+    expect(resumed.filter((d) => d.type === 'chat_message').map((d) => d.body)).toEqual(['second']);
+    const firstIds = live.data().map((d) => `${d.channel}#${d.id}`);
+    expect(resumed.some((d) => firstIds.includes(`${d.channel}#${d.id}`))).toBe(false);
+    await back.close();
+  });
 });

@@ -4,26 +4,35 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '../..');
 const out = join(root, 'dist/web');
 
-/** The newest modification time under `dir` (tests and dependencies left out). */
-function newest(dir: string): number {
+/** The source the web app imports besides web/: the domain, and the wire shapes it shares. */
+const SHARED = [
+  'src/domain',
+  'src/bus/bus.ts',
+  'src/http/schemas.ts',
+  'src/live/live-stream-shape.ts',
+  'src/live/stream-position.ts',
+];
+
+/** The newest modification time of `path`, or of what is under it (tests and dependencies left out). */
+function newest(path: string): number {
+  if (!statSync(path).isDirectory()) return statSync(path).mtimeMs;
   let max = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name.endsWith('.test.ts')) continue;
-    const path = join(dir, entry.name);
-    max = Math.max(max, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+    max = Math.max(max, newest(join(path, entry.name)));
   }
   return max;
 }
 
 /**
  * Builds the web app for the browser tests, only when dist/web is missing or
- * older than its sources (web/ and the domain code it imports). It builds
+ * older than its sources (web/ and the shared code it imports). It builds
  * aside and swaps the folder in, so a server reading dist/web never sees
  * half a build.
  */
 export default async function setup() {
   const index = join(out, 'index.html');
-  const sources = Math.max(newest(join(root, 'web')), newest(join(root, 'src/domain')));
+  const sources = Math.max(...['web', ...SHARED].map((p) => newest(join(root, p))));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const { build } = await import('vite');
   const tmp = `${out}.tmp-${process.pid}`;

@@ -13,6 +13,8 @@ export class SseClient {
   readonly comments: string[] = [];
   status = 0;
   retry: number | null = null;
+  /** The last `id:` received, with or without data: what EventSource would send on reconnect. */
+  lastEventId: string | null = null;
   ended = false;
   private readonly controller = new AbortController();
   private waiters: Array<() => void> = [];
@@ -52,6 +54,7 @@ export class SseClient {
           const line = buffer.slice(0, nl).replace(/\r$/, '');
           buffer = buffer.slice(nl + 1);
           if (line === '') {
+            if (current.id !== null) this.lastEventId = current.id;
             if (current.data.length > 0) {
               this.messages.push({
                 id: current.id,

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { api, keys } from './api/endpoints.js';
+import { LiveStreamProvider } from './live/live-stream.js';
 import { NotificationsBadge } from './live/notifications.js';
 import { AuthPage } from './pages/auth-page.js';
 import { DashboardPage } from './pages/dashboard-page.js';
@@ -85,7 +86,7 @@ export function App() {
 
   const current = (path: string) => (location.pathname === path ? 'page' : undefined);
   return (
-    <>
+    <LiveStreamProvider>
       <a className="skip" href="#main">
         Skip to content
       </a>
@@ -109,6 +110,6 @@ export function App() {
       <main id="main" ref={main} tabIndex={-1}>
         <Page route={route} />
       </main>
-    </>
+    </LiveStreamProvider>
   );
 }

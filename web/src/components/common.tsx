@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useId, useState } from 'react';
 import { ApiError } from '../api/client.js';
 import type { TournamentState } from '../api/types.js';
-import { STATUS_TEXT, type StreamStatus } from '../live/use-event-stream.js';
+import { STATUS_TEXT, type StreamStatus } from '../live/live-connection.js';
 import { STATE_LABEL } from '../state-rules.js';
 
 export function useTitle(title: string) {

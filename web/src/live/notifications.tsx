@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSyncExternalStore } from 'react';
+import { channels } from '../../../src/bus/bus.js';
 import { isMissing } from '../api/client.js';
 import { api, keys } from '../api/endpoints.js';
 import {
@@ -10,7 +11,7 @@ import {
 } from '../api/feeds.js';
 import type { User } from '../api/types.js';
 import { Link } from '../router.js';
-import { useEventStream } from './use-event-stream.js';
+import { useLiveChannel } from './live-stream.js';
 
 /** The user channel's notifications (SPEC §6). */
 const USER_EVENTS = ['match_ready', 'tournament_starting'] as const;
@@ -53,11 +54,11 @@ export function useNotifications(user: User | null | undefined) {
 
 /**
  * The header's notification count for a signed-in user, kept live by the
- * user's SSE channel; one stream per tab, which the dashboard reuses.
+ * user's channel on the page's stream, which the dashboard reuses.
  */
 export function NotificationsBadge({ user }: { user: User }) {
   const qc = useQueryClient();
-  useEventStream(`/api/v1/events/user/${encodeURIComponent(user.id)}`, USER_EVENTS, {
+  useLiveChannel(channels.user(user.id), USER_EVENTS, {
     onEvent: (type, data, id) => {
       addLive(notificationFromEvent(type, data, id));
       void qc.invalidateQueries({ queryKey: keys.notifications });

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { channels } from '../../../src/bus/bus.js';
 import { isMissing } from '../api/client.js';
 import { api, keys } from '../api/endpoints.js';
 import { describeAnnouncement, parseLeaderboard } from '../api/feeds.js';
 import { formatTime, LiveStatus, StateBadge, useTitle } from '../components/common.js';
-import { useEventStream } from '../live/use-event-stream.js';
+import { useLiveChannel } from '../live/live-stream.js';
 import { Link } from '../router.js';
 import { FORMAT_LABEL } from '../state-rules.js';
 
@@ -83,7 +84,7 @@ function Leaderboard() {
 
 function GlobalFeed() {
   const [items, setItems] = useState<FeedItem[]>([]);
-  const status = useEventStream('/api/v1/events/global', GLOBAL_EVENTS, {
+  const status = useLiveChannel(channels.global, GLOBAL_EVENTS, {
     onEvent: (type, data, id) => {
       const { text, tournamentId } = describeAnnouncement(type, data);
       const at = typeof data.timestamp === 'string' ? data.timestamp : null;

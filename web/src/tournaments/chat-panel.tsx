@@ -1,19 +1,23 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { channels } from '../../../src/bus/bus.js';
 import { isMissing } from '../api/client.js';
 import { api } from '../api/endpoints.js';
 import { type ChatMessage, chatFromEvent, parseChat } from '../api/feeds.js';
 import { ErrorNote, Field, formatTime, LiveStatus } from '../components/common.js';
-import { useEventStream } from '../live/use-event-stream.js';
+import type { StreamStatus } from '../live/live-connection.js';
+import { useLiveChannel } from '../live/live-stream.js';
 import { Link } from '../router.js';
 import { useMe } from '../session.js';
 
 const CHAT_EVENTS = ['chat_message'] as const;
 
-function ChatBody({ tournamentId }: { tournamentId: string }) {
+const chatKey = (tournamentId: string) => ['chat', tournamentId];
+
+function ChatBody({ tournamentId, status }: { tournamentId: string; status: StreamStatus }) {
   const me = useMe();
   const qc = useQueryClient();
-  const key = ['chat', tournamentId];
+  const key = chatKey(tournamentId);
   const history = useQuery({
     queryKey: key,
     queryFn: async () => {
@@ -25,21 +29,6 @@ function ChatBody({ tournamentId }: { tournamentId: string }) {
       }
     },
   });
-  const available = history.data !== null && history.data !== undefined;
-  const status = useEventStream(
-    available ? `/api/v1/tournaments/${encodeURIComponent(tournamentId)}/chat/events` : null,
-    CHAT_EVENTS,
-    {
-      onEvent: (_type, data, id) => {
-        const message = chatFromEvent(data, id);
-        if (!message) return;
-        qc.setQueryData<ChatMessage[] | null>(key, (old) =>
-          old && !old.some((m) => m.key === message.key) ? [...old, message] : old,
-        );
-      },
-      onReconnect: () => void qc.invalidateQueries({ queryKey: key }),
-    },
-  );
   const [body, setBody] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -103,15 +92,28 @@ function ChatBody({ tournamentId }: { tournamentId: string }) {
 }
 
 /**
- * The tournament's chat, opened on demand: its stream is only followed while
- * the panel is open, to spare the browser's few connections per site.
+ * The tournament's chat, opened on demand. Its channel is followed on the
+ * page's stream all along (it costs no connection of its own), so that opening
+ * the panel does not open the stream again; new messages join the history
+ * once it is loaded.
  */
 export function ChatPanel({ tournamentId }: { tournamentId: string }) {
+  const qc = useQueryClient();
   const [open, setOpen] = useState(false);
+  const status = useLiveChannel(channels.chat(tournamentId), CHAT_EVENTS, {
+    onEvent: (_type, data, id) => {
+      const message = chatFromEvent(data, id);
+      if (!message) return;
+      qc.setQueryData<ChatMessage[] | null>(chatKey(tournamentId), (old) =>
+        old && !old.some((m) => m.key === message.key) ? [...old, message] : old,
+      );
+    },
+    onReconnect: () => void qc.invalidateQueries({ queryKey: chatKey(tournamentId) }),
+  });
   return (
     <details className="chat" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Chat</summary>
-      {open && <ChatBody tournamentId={tournamentId} />}
+      {open && <ChatBody tournamentId={tournamentId} status={status} />}
     </details>
   );
 }

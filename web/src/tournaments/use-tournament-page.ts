@@ -1,9 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type Dispatch, useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { channels } from '../../../src/bus/bus.js';
 import { ApiError } from '../api/client.js';
 import { api, keys } from '../api/endpoints.js';
 import type { Match, MatchesSnapshot, Standing, Team, Tournament } from '../api/types.js';
-import { type StreamStatus, useEventStream } from '../live/use-event-stream.js';
+import type { StreamStatus } from '../live/live-connection.js';
+import { useLiveChannel, useLiveHold } from '../live/live-stream.js';
 import {
   completionText,
   initialResultsState,
@@ -52,7 +54,7 @@ const EMPTY: MatchesSnapshot = { round: 0, matches: [] };
 /**
  * Everything a tournament page shows, kept live: the tournament, its teams,
  * matches and standings from the API, refetched (and for results merged at
- * once) on each event of the tournament's SSE channel; and the results form's
+ * once) on each event of the tournament's channel; and the results form's
  * state (optimistic results, refusals, announcements).
  */
 export function useTournamentPage(id: string): TournamentPage {
@@ -90,24 +92,20 @@ export function useTournamentPage(id: string): TournamentPage {
     [qc, id],
   );
 
-  const live = useEventStream(
-    tournament.data ? `/api/v1/tournaments/${encodeURIComponent(id)}/events` : null,
-    TOURNAMENT_EVENTS,
-    {
-      onEvent: (type, data) => {
-        const event: LiveEvent = { ...(data as Omit<LiveEvent, 'type'>), type };
-        const match = event.match_id
-          ? current.current.snapshot.matches.find((m) => m.id === event.match_id)
-          : undefined;
-        qc.setQueryData<MatchesSnapshot>(keys.matches(id), (s) =>
-          s ? mergeLiveEvent(s, event) : s,
-        );
-        dispatch({ type: 'live', event, match, names: current.current.names });
-        void refresh();
-      },
-      onReconnect: () => void refresh(),
+  // The page's stream opens once the tournament is known to exist, with its channel.
+  useLiveHold(tournament.isPending);
+  const live = useLiveChannel(tournament.data ? channels.tournament(id) : null, TOURNAMENT_EVENTS, {
+    onEvent: (type, data) => {
+      const event: LiveEvent = { ...(data as Omit<LiveEvent, 'type'>), type };
+      const match = event.match_id
+        ? current.current.snapshot.matches.find((m) => m.id === event.match_id)
+        : undefined;
+      qc.setQueryData<MatchesSnapshot>(keys.matches(id), (s) => (s ? mergeLiveEvent(s, event) : s));
+      dispatch({ type: 'live', event, match, names: current.current.names });
+      void refresh();
     },
-  );
+    onReconnect: () => void refresh(),
+  });
 
   // The completion event carries no winner: announce the winner once the tournament has it.
   const winner = tournament.data?.winner ?? null;
