@@ -153,7 +153,8 @@ export class Work {
   private allNew = false;
   private readonly removed: MatchId[] = [];
   private teams: Team[];
-  private teamIndex: TeamIndex;
+  /** Built when first read: startTournament replaces the teams before any is looked up. */
+  private teamIndex: TeamIndex | null = null;
   private started: boolean;
 
   constructor(agg: TournamentAggregate, now: string, engine: FormatEngine) {
@@ -171,7 +172,6 @@ export class Work {
     this.byId = indexOf(this.given);
     this.rounds = this.given.slice();
     this.teams = agg.teams;
-    this.teamIndex = teamIndexOf(agg.teams);
   }
 
   get tournamentId(): string {
@@ -300,8 +300,13 @@ export class Work {
     this.ownIndex = true;
   }
 
+  private teamsById(): TeamIndex {
+    if (this.teamIndex === null) this.teamIndex = teamIndexOf(this.teams);
+    return this.teamIndex;
+  }
+
   team(id: TeamId): Team | undefined {
-    return this.teamIndex.byId.get(id);
+    return this.teamsById().byId.get(id);
   }
 
   allTeams(): readonly Team[] {
@@ -311,18 +316,19 @@ export class Work {
   /** A team of a match that can still play: not withdrawn. */
   isPresent(id: TeamId | null): id is TeamId {
     if (id === null) return false;
-    if (!this.teamIndex.anyWithdrawn) return true;
-    const team = this.teamIndex.byId.get(id);
+    const index = this.teamsById();
+    if (!index.anyWithdrawn) return true;
+    const team = index.byId.get(id);
     return team !== undefined && team.withdrawn !== true;
   }
 
   teamName(id: TeamId | null): string | null {
-    return id === null ? null : (this.teamIndex.byId.get(id)?.name ?? null);
+    return id === null ? null : (this.teamsById().byId.get(id)?.name ?? null);
   }
 
   setTeams(teams: Team[]): void {
     this.teams = teams;
-    this.teamIndex = teamIndexOf(teams);
+    this.teamIndex = null;
   }
 
   emit(data: EventData): void {
