@@ -225,10 +225,15 @@ export class Work {
     return this.rounds[round - 1]?.slice() ?? [];
   }
 
-  /** Whether every match of `round` is decided. */
+  /**
+   * Whether every match of `round` is decided. From the last match back:
+   * results mostly come in list order (the results form lists the pending
+   * matches in order), so an undecided match is found at once, where a scan
+   * from the first match reads every decided one, in every command.
+   */
   roundComplete(round: number): boolean {
     const list = this.rounds[round - 1] ?? [];
-    for (let i = 0; i < list.length; i++) if (!isDecided(list[i] as Match)) return false;
+    for (let i = list.length - 1; i >= 0; i--) if (!isDecided(list[i] as Match)) return false;
     return true;
   }
 
