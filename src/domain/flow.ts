@@ -191,8 +191,12 @@ function tellCaptain(
 /** Makes `round` current: its ready matches become pending and are announced. */
 export function startRound(w: Work, round: number): void {
   w.current_round = round;
-  // Settling a match only changes later rounds: the matches of this one hold.
-  for (const m of w.roundMatches(round)) settle(w, m);
+  // Settling a match only changes later rounds: the places of this one hold.
+  const size = w.roundMatches(round).length;
+  for (let index = 0; index < size; index++) {
+    const at = { round, index };
+    settle(w, w.at(at) as Match, at);
+  }
   const matches = w.roundMatches(round);
   const pending = matches.filter((m) => m.status === 'pending');
   // A round made only of byes and walkovers passes silently (advance goes on).
