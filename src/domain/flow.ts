@@ -16,7 +16,7 @@
 import { isDecided, revised } from './match-status.js';
 import { internalTarget } from './state-machine.js';
 import type { Match, MatchId, SlotRef, Team, TeamId } from './types.js';
-import type { Work } from './work.js';
+import type { Place, Work } from './work.js';
 
 export { isDecided };
 
@@ -85,7 +85,7 @@ export function derive(w: Work, m: Match): Match {
 }
 
 /** Applies `derive` and, when that decides the match, everything that follows. */
-export function settle(w: Work, m: Match, at = w.mustLocate(m.id)): void {
+export function settle(w: Work, m: Match, at: Place = w.mustLocate(m.id)): void {
   const next = derive(w, m);
   if (next === m) return;
   w.putAt(at, next);
@@ -99,7 +99,7 @@ export function decide(
   status: 'completed' | 'abandoned',
   winner: TeamId | null,
   scores: Record<TeamId, number> | null,
-  at = w.mustLocate(m.id),
+  at: Place = w.mustLocate(m.id),
 ): Match {
   const next = revised(m, m.team1_id, m.team2_id, status, winner, scores, m.walkover === true);
   w.putAt(at, next);
@@ -191,9 +191,12 @@ function tellCaptain(
 /** Makes `round` current: its ready matches become pending and are announced. */
 export function startRound(w: Work, round: number): void {
   w.current_round = round;
-  // Settling a match only changes later rounds: positions and matches of this one hold.
-  const [start, end] = w.roundRange(round);
-  for (let i = start; i < end; i++) settle(w, w.at(i) as Match, i);
+  // Settling a match only changes later rounds: the places of this one hold.
+  const size = w.roundMatches(round).length;
+  for (let index = 0; index < size; index++) {
+    const at = { round, index };
+    settle(w, w.at(at) as Match, at);
+  }
   const matches = w.roundMatches(round);
   const pending = matches.filter((m) => m.status === 'pending');
   // A round made only of byes and walkovers passes silently (advance goes on).

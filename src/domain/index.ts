@@ -7,6 +7,7 @@ export type {
   PlayState,
   TournamentAggregate,
 } from './aggregate.js';
+export { byRound } from './aggregate.js';
 export { correctResult, type PreviewResult, previewCorrection } from './commands/correction.js';
 export {
   archive,

@@ -1,5 +1,5 @@
 /** Read-only views of a tournament for the shells. */
-import type { TournamentAggregate } from './aggregate.js';
+import { matchList, type TournamentAggregate } from './aggregate.js';
 import { engineFor } from './formats/registry.js';
 import type { Match, Standing } from './types.js';
 import { Work } from './work.js';
@@ -27,8 +27,8 @@ export function standings(agg: TournamentAggregate): Standing[] {
 /** The matches of one round, or of every round with 'all' (SPEC §5 matches). */
 export function matchesOfRound(agg: TournamentAggregate, round: number | 'all'): Match[] {
   if (agg.play === null) return [];
-  if (round === 'all') return agg.play.matches.slice();
-  return agg.play.matches.filter((m) => m.round === round);
+  if (round === 'all') return matchList(agg.play.rounds);
+  return agg.play.rounds[round - 1]?.slice() ?? [];
 }
 
 /** What the results form offers: the pending matches of the current round. */

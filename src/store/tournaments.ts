@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
-import type { PlayState, TournamentAggregate } from '../domain/index.js';
+import { byRound, type PlayState, type TournamentAggregate } from '../domain/index.js';
 import type {
   Format,
   FormatOptions,
@@ -32,7 +32,7 @@ type TeamRow = typeof teams.$inferSelect;
 type MatchRow = typeof matches.$inferSelect;
 
 /** `play` as its column holds it: everything but the matches, which are rows of `matches`. */
-type StoredPlay = Omit<PlayState, 'matches'>;
+type StoredPlay = Omit<PlayState, 'rounds'>;
 
 /** A match's bracket links, as the `links` column holds them. */
 type Links = Pick<Match, 'winner_to' | 'loser_to' | 'team1_from' | 'team2_from'>;
@@ -102,7 +102,7 @@ function aggregateOf(
         ? null
         : {
             seeds: play.seeds,
-            matches: matchRows.map(matchOf),
+            rounds: byRound(matchRows.map(matchOf)),
             total_rounds: play.total_rounds,
             rng: play.rng,
           },
@@ -251,16 +251,22 @@ export async function loadTournament(db: Executor, id: string): Promise<StoredTo
 }
 
 /**
- * The positions of `changed` in the match list `all`. The matches a command
- * changes are mostly the latest (the current round's, the ones it created),
- * so the search runs from the end and stops once each is found.
+ * The positions of `changed` in the match list (every round's matches, one
+ * round after another): only the rounds that hold a changed match are read.
  */
-function positionsOf(all: readonly Match[], changed: readonly Match[]): Map<string, number> {
-  const wanted = new Set(changed.map((m) => m.id));
+function positionsOf(
+  rounds: readonly (readonly Match[])[],
+  changed: readonly Match[],
+): Map<string, number> {
+  const wanted = new Set(changed.map((m) => m.round));
   const out = new Map<string, number>();
-  for (let i = all.length - 1; i >= 0 && out.size < wanted.size; i--) {
-    const id = (all[i] as Match).id;
-    if (wanted.has(id)) out.set(id, i);
+  let offset = 0;
+  for (let r = 0; r < rounds.length; r++) {
+    const list = rounds[r] as readonly Match[];
+    if (wanted.has(r + 1)) {
+      for (let i = 0; i < list.length; i++) out.set((list[i] as Match).id, offset + i);
+    }
+    offset += list.length;
   }
   return out;
 }
@@ -322,7 +328,7 @@ async function saveMatches(
       .where(and(eq(matches.tournament_id, n), inArray(matches.id, [...removed])));
   }
   if (changed.length === 0 || !after.play) return;
-  const ordinal = positionsOf(after.play.matches, changed);
+  const ordinal = positionsOf(after.play.rounds, changed);
   await db
     .insert(matches)
     .values(

@@ -23,8 +23,10 @@ export function recordResult(
   if (denied) return denied;
   const w = new Work(agg, ctx.now, engineFor(agg.format));
   const at = w.locate(matchId);
-  const match = at === -1 ? undefined : w.at(at);
-  if (match?.id !== matchId) return fail('match_not_found', { match_id: matchId });
+  const match = at === undefined ? undefined : w.at(at);
+  if (at === undefined || match?.id !== matchId) {
+    return fail('match_not_found', { match_id: matchId });
+  }
   if (match.status === 'waiting') {
     return fail('match_not_pending', { match_id: matchId, status: match.status });
   }

@@ -34,7 +34,18 @@ export function seedOrder(agg: TournamentAggregate): { order: Team[]; rng: numbe
 /** `teams`, each with its place in `order` (1-based) as its seed. */
 function seeded(teams: readonly Team[], order: readonly Team[]): Team[] {
   const seedOf = new Map(order.map((t, i) => [t.id, i + 1]));
-  return teams.map((t) => ({ ...t, seed: seedOf.get(t.id) ?? null }));
+  return teams.map((t) => {
+    // Field by field, not a spread, as revised() in match-status.ts.
+    const copy: Team = {
+      id: t.id,
+      name: t.name,
+      captain_id: t.captain_id,
+      seed: seedOf.get(t.id) ?? null,
+    };
+    if (t.withdrawn !== undefined) copy.withdrawn = t.withdrawn;
+    if (t.withdrawn_round !== undefined) copy.withdrawn_round = t.withdrawn_round;
+    return copy;
+  });
 }
 
 export function startTournament(agg: TournamentAggregate, ctx: CommandContext): CommandResult {
